@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from coodyssee.audit import Audited
+from coodyssee.permissions import STAFF_ROLES, Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(Audited, AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. What they may do comes from their ``RoleGrant`` rows."""
+
+    audit_exclude = ("password", "last_login")
+
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+    date_joined = models.DateTimeField(_("créé le"), default=timezone.now)
+    invited_at = models.DateTimeField(_("invité le"), null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("personne")
+        verbose_name_plural = _("personnes")
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_absolute_url(self):
+        return reverse("backoffice:person", args=[self.pk])
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+    @property
+    def is_staff(self):
+        # Django admin is for superusers only; the support team works in the back-office.
+        return self.is_superuser
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        if not self.pk:
+            return frozenset()
+        if hasattr(self, "_prefetched_objects_cache") and "role_grants" in self._prefetched_objects_cache:
+            return frozenset(grant.role for grant in self.role_grants.all())
+        return frozenset(self.role_grants.values_list("role", flat=True))
+
+    @property
+    def is_support_staff(self) -> bool:
+        return bool(self.roles & STAFF_ROLES)
+
+    def forget_roles(self):
+        self.__dict__.pop("roles", None)
+
+
+class RoleGrant(Audited, models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField(_("attribué le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rôle attribué")
+        verbose_name_plural = _("rôles attribués")
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_role_per_user")]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()}"
+
+    def audit_target(self):
+        return self.user
+
+
+class Cooperative(Audited, models.Model):
+    """The cooperative this deployment serves (one row): identity shown on every page and document."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    legal_form = models.CharField(_("forme juridique"), max_length=200, blank=True)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
+    vat_number = models.CharField(_("n° de TVA intracommunautaire"), max_length=20, blank=True)
+    address = models.TextField(_("adresse"), blank=True)
+    email = models.EmailField(_("e-mail de contact"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="cooperative/", blank=True)
+    default_contribution_rate = models.DecimalField(
+        _("taux de contribution par défaut (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        verbose_name = _("coopérative")
+        verbose_name_plural = _("coopérative")
+
+    def __str__(self):
+        return self.name
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when: one row per create, update or delete of an audited record."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("création")
+        UPDATE = "update", _("modification")
+        DELETE = "delete", _("suppression")
+
+    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("auteur"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("auteur (texte)"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(_("objet"), max_length=300)
+    # The record whose history page shows this entry (a role grant shows on its person).
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.CharField(max_length=64)
+    changes = models.JSONField(_("changements"), default=dict)
+
+    class Meta:
+        verbose_name = _("entrée du journal d'audit")
+        verbose_name_plural = _("journal d'audit")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx")]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_action_display()} {self.object_repr}"

@@ -1,0 +1,110 @@
+"""Who may do what: the one place that decides. Default is deny.
+
+Views declare the action they perform with ``@permission(...)`` (or ``@public``); the
+``PermissionMiddleware`` refuses any view that declares nothing, so a new view cannot be
+reachable by accident. Object-level scoping (an entrepreneur sees only their own records) is
+done by each app's ``access_<thing>(user, pk)`` functions, which call ``has_perm`` first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    MANAGER = "manager", _("Gérance")
+    ACCOUNTANT = "accountant", _("Comptabilité et paie")
+    ACCOMPANIMENT = "accompaniment", _("Chargé·e d'accompagnement")
+    ENTREPRENEUR = "entrepreneur", _("Entrepreneur·e")
+    ASSOCIATE = "associate", _("Associé·e")
+
+
+STAFF_ROLES = frozenset({Role.MANAGER, Role.ACCOUNTANT, Role.ACCOMPANIMENT})
+ALL_ROLES = frozenset(Role)
+
+
+class Space(models.TextChoices):
+    BACKOFFICE = "backoffice", _("Équipe d'appui")
+    PORTAL = "portal", _("Mon espace entrepreneur")
+    ASSOCIATES = "associates", _("Espace associés")
+
+
+# Action → roles allowed. An action absent from this table is refused to everyone.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # spaces
+    "backoffice.view": STAFF_ROLES,
+    "portal.view": frozenset({Role.ENTREPRENEUR}),
+    "associates.view": frozenset({Role.ASSOCIATE}),
+    # people and accounts
+    "people.view": STAFF_ROLES,
+    "people.invite": frozenset({Role.MANAGER, Role.ACCOMPANIMENT}),
+    "people.manage_roles": frozenset({Role.MANAGER}),
+    # cooperative settings (name, logo, identifiers)
+    "cooperative.edit": frozenset({Role.MANAGER}),
+    # audit trail
+    "audit.view": STAFF_ROLES,
+    # any signed-in person: own account, switching space
+    "account.self": ALL_ROLES,
+}
+
+SPACE_ACTIONS = {
+    Space.BACKOFFICE: "backoffice.view",
+    Space.PORTAL: "portal.view",
+    Space.ASSOCIATES: "associates.view",
+}
+SPACE_HOME_URLS = {
+    Space.BACKOFFICE: "backoffice:home",
+    Space.PORTAL: "portal:home",
+    Space.ASSOCIATES: "associates:home",
+}
+
+
+def user_roles(user) -> frozenset[str]:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return user.roles
+
+
+def has_perm(user, action: str) -> bool:
+    allowed = PERMISSIONS.get(action)
+    if allowed is None:
+        return False
+    return bool(user_roles(user) & allowed)
+
+
+def check_perm(user, action: str) -> None:
+    if not has_perm(user, action):
+        raise PermissionDenied(action)
+
+
+def user_spaces(user) -> list[str]:
+    """Spaces this person may enter, in the order the switcher shows them."""
+    return [space for space in Space if has_perm(user, SPACE_ACTIONS[space])]
+
+
+def permission(action: str) -> Callable:
+    """Declare the action a view performs; the middleware enforces it before the view runs."""
+    if action not in PERMISSIONS:
+        raise ValueError(f"unknown action {action!r}: add it to coodyssee.permissions.PERMISSIONS")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            return view(*args, **kwargs)
+
+        wrapped.permission_action = action
+        return wrapped
+
+    return decorator
+
+
+def public(view):
+    """Mark a view reachable without signing in (login pages, health check)."""
+    view.permission_action = None
+    view.permission_public = True
+    return view

@@ -1,0 +1,11 @@
+from celery import shared_task
+from django.db import connection
+
+
+@shared_task(name="coodyssee.ping", time_limit=30)
+def ping() -> dict:
+    """Smoke task: proves a worker consumes from the broker and reaches the database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        (one,) = cursor.fetchone()
+    return {"pong": True, "database": one == 1}

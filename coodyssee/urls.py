@@ -1,0 +1,40 @@
+"""URLs: the three spaces each gather the patterns that the apps contribute to them."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from coodyssee import views
+from coodyssee.health import healthz
+
+backoffice_patterns = [
+    path("", views.backoffice_home, name="home"),
+    path("personnes/", views.people_list, name="people"),
+    path("personnes/inviter/", views.person_invite, name="person_invite"),
+    path("personnes/<int:pk>/", views.person_detail, name="person"),
+    path("personnes/<int:pk>/roles/", views.person_roles, name="person_roles"),
+    path("personnes/<int:pk>/invitation/", views.person_invitation_resend, name="person_invitation_resend"),
+    path("cooperative/", views.cooperative_edit, name="cooperative"),
+]
+portal_patterns = [
+    path("", views.portal_home, name="home"),
+]
+associates_patterns = [
+    path("", views.associates_home, name="home"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("espace/<str:space>/", views.space_switch, name="space_switch"),
+    path("invitation/<uidb64>/<token>/", views.invitation_accept, name="invitation_accept"),
+    path("comptes/", include("allauth.urls")),
+    path("gestion/", include((backoffice_patterns, "backoffice"))),
+    path("portail/", include((portal_patterns, "portal"))),
+    path("associes/", include((associates_patterns, "associates"))),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
