@@ -44,8 +44,16 @@ class Audited(models.Model):
                 continue
             if field.attname not in self.__dict__:  # deferred field: not loaded, not compared
                 continue
-            values[field.name] = _to_text(field.value_from_object(self))
+            value = field.value_from_object(self)
+            if isinstance(field, models.DecimalField) and value is not None:
+                # 0 and Decimal("0.00") are the same amount: compare them at the field's precision.
+                value = decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+            values[field.name] = _to_text(value)
         return values
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._audit_snapshot = self.audit_values()
 
     def audit_target(self):
         """The record on whose page this change is shown (itself by default)."""

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from coodyssee.permissions import has_perm
+
+logger = logging.getLogger(__name__)
 
 # Views that carry their own access control: allauth's account pages (public or login_required),
 # Django's admin (superusers only, see coodyssee.admin), static and media serving in development.
@@ -33,7 +36,9 @@ def view_declaration(view_func):
     return None
 
 
-def is_self_guarded(view_func) -> bool:
+def is_self_guarded(view_func, namespaces=()) -> bool:
+    if "admin" in namespaces:
+        return True
     module = getattr(view_func, "__module__", "") or ""
     view_class = getattr(view_func, "view_class", None)
     if view_class is not None:
@@ -51,18 +56,21 @@ class PermissionMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if is_self_guarded(view_func):
+        match = request.resolver_match
+        if is_self_guarded(view_func, match.namespaces if match else ()):
             return None
         declaration = view_declaration(view_func)
         if declaration is None:
-            raise PermissionDenied("view declares no permission")
+            logger.error("view %s declares no permission: refused", getattr(view_func, "__qualname__", view_func))
+            return render(request, "403.html", status=403)
         is_public, action = declaration
         if is_public:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not has_perm(request.user, action):
-            raise PermissionDenied(action)
+            # Rendered here rather than raised: a refusal is expected traffic, not an error worth a traceback.
+            return render(request, "403.html", status=403)
         return None
 
 

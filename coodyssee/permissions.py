@@ -25,7 +25,8 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset({Role.MANAGER, Role.ACCOUNTANT, Role.ACCOMPANIMENT})
-ALL_ROLES = frozenset(Role)
+# Held by every signed-in, active person, whatever their roles: for their own account pages.
+SIGNED_IN = "signed_in"
 
 
 class Space(models.TextChoices):
@@ -49,7 +50,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # audit trail
     "audit.view": STAFF_ROLES,
     # any signed-in person: own account, switching space
-    "account.self": ALL_ROLES,
+    "account.self": frozenset({SIGNED_IN}),
 }
 
 SPACE_ACTIONS = {
@@ -67,7 +68,7 @@ SPACE_HOME_URLS = {
 def user_roles(user) -> frozenset[str]:
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
-    return user.roles
+    return user.roles | {SIGNED_IN}
 
 
 def has_perm(user, action: str) -> bool:

@@ -11,6 +11,15 @@ from coodyssee.permissions import Role
 PASSWORD = "mot-de-passe-de-test-42"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # allauth's rate limits live in the cache: one test's failed logins must not lock out the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def make_person(
     email: str, roles: tuple[str, ...], *, first_name="Prénom", last_name="Nom", entrepreneur=False
 ):
