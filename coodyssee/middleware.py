@@ -61,7 +61,8 @@ class PermissionMiddleware:
             return None
         declaration = view_declaration(view_func)
         if declaration is None:
-            logger.error("view %s declares no permission: refused", getattr(view_func, "__qualname__", view_func))
+            name = getattr(view_func, "__qualname__", view_func)
+            logger.error("view %s declares no permission: refused", name)
             return render(request, "403.html", status=403)
         is_public, action = declaration
         if is_public:

@@ -170,7 +170,9 @@ USE_THOUSAND_SEPARATOR = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Collected files exist only in production images; in development the finders serve static/ directly.
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static"))) if PRODUCTION or env_str("STATIC_ROOT") else None
+STATIC_ROOT = (
+    Path(env_str("STATIC_ROOT", str(VAR_DIR / "static"))) if PRODUCTION or env_str("STATIC_ROOT") else None
+)
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))

@@ -1,4 +1,7 @@
-"""A real Celery worker process consumes a task from the local Redis (skipped, with its reason, without Redis)."""
+"""A real Celery worker process consumes a task from the local Redis.
+
+Skipped, with its reason, on a machine without Redis.
+"""
 
 from __future__ import annotations
 

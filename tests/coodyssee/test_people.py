@@ -1,4 +1,4 @@
-"""Staff invite people; the invitation e-mail lets them choose a password; roles are managed by the manager."""
+"""Staff invite people; the invitation e-mail lets them choose a password; the manager manages roles."""
 
 from __future__ import annotations
 
