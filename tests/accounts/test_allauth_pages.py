@@ -193,7 +193,7 @@ def test_a_bad_reset_link_says_so_in_french(client):
 # --- Account pages (logged in) ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persona", ["manager", "entrepreneur"])
+@pytest.mark.parametrize("persona", ["manager", "associate"])
 def test_two_factor_page_is_french_inside_the_app(persona, request):
     user = request.getfixturevalue(persona)
 
@@ -231,9 +231,7 @@ def test_activating_totp_asks_for_the_password_again_then_shows_the_qr_code(mana
     assert_entrance_card(html)
     assert "Confirmer l'accès" in html
 
-    response = client.post(
-        response.redirect_chain[-1][0], {"password": PASSWORD}, follow=True
-    )
+    response = client.post(response.redirect_chain[-1][0], {"password": PASSWORD}, follow=True)
     html = html_of(response)
     assert response.redirect_chain[-1][0] == TOTP_ACTIVATE_URL
     assert_app_page(html)
@@ -248,8 +246,8 @@ def test_activating_totp_asks_for_the_password_again_then_shows_the_qr_code(mana
     assert re.search(r'<div class="invalid-feedback" id="id_code_errors">\s*<div>Code incorrect', html)
 
 
-def test_password_change_is_a_french_form_with_errors_under_fields(entrepreneur):
-    client = client_for(entrepreneur)
+def test_password_change_is_a_french_form_with_errors_under_fields(associate):
+    client = client_for(associate)
 
     html = html_of(client.get(PASSWORD_CHANGE_URL))
     assert_app_page(html)
@@ -267,8 +265,8 @@ def test_password_change_is_a_french_form_with_errors_under_fields(entrepreneur)
     html = html_of(response)
     assert re.search(r'<input class="form-control is-invalid"[^>]*name="oldpassword"', html, re.S)
     assert re.search(r'<div class="invalid-feedback" id="id_oldpassword_errors">', html)
-    entrepreneur.refresh_from_db()
-    assert entrepreneur.check_password(PASSWORD)
+    associate.refresh_from_db()
+    assert associate.check_password(PASSWORD)
 
 
 def test_logout_confirmation_is_a_french_card(manager):
