@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-e2e lint format bench migrate demo check-system clean
+.PHONY: run test test-e2e lint format bench migrate demo check-system clean lock
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 est requis ($(PYTHON) introuvable). Sous Debian : sudo apt-get install python3.11 python3.11-venv"; exit 1; }
@@ -54,3 +54,9 @@ bench: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# Regenerate both lock files after editing pyproject.toml (pins stay unless a range forces a change).
+lock:
+	$(PYTHON) -m venv /tmp/coodyssee-lock && /tmp/coodyssee-lock/bin/pip install --quiet pip-tools
+	/tmp/coodyssee-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	/tmp/coodyssee-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 
 from coodyssee.models import AuditEntry, Cooperative, RoleGrant, User
@@ -9,6 +10,8 @@ def _superuser_only(request):
 
 # The support team works in the back-office; Django's admin is a superuser's repair tool.
 admin.site.has_permission = _superuser_only
+# The admin's own login would bypass allauth's rate limits and two-factor step: send it through allauth.
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Coodyssée — administration technique"
 
 

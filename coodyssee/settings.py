@@ -154,6 +154,9 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",
 }
+# Behind the reverse proxy every request comes from the proxy's address: rate limits must key on the
+# client address it forwards. Empty (the development default) means "use REMOTE_ADDR".
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "X-Real-IP" if PRODUCTION else "") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "coodyssee.accounts.MFAAdapter"
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Coodyssée")

@@ -85,7 +85,11 @@ def service_block(body: str, key: str) -> str:
 
 def dockerfile_instructions() -> list[tuple[str, str]]:
     """(INSTRUCTION, arguments) with continuation lines joined and comments dropped."""
-    lines = [line for line in DOCKERFILE.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("#")]
+    lines = [
+        line
+        for line in DOCKERFILE.read_text(encoding="utf-8").splitlines()
+        if not line.lstrip().startswith("#")
+    ]
     joined = re.sub(r"\\\n", " ", "\n".join(lines) + "\n")
     instructions = []
     for line in joined.splitlines():
@@ -120,21 +124,31 @@ def boot_settings(environ: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def test_settings_regex_finds_the_variables():
-    assert {"DJANGO_ENV", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CSRF_TRUSTED_ORIGINS"} <= settings_variables()
+    assert {
+        "DJANGO_ENV",
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "CSRF_TRUSTED_ORIGINS",
+    } <= settings_variables()
 
 
 def test_env_example_documents_exactly_the_variables_settings_reads():
     django_lines, _ = env_example_lines()
     documented = {name for name, _, _ in declared(django_lines)}
     read = settings_variables()
-    assert not read - documented, f"read by settings.py, missing from .env.example: {sorted(read - documented)}"
+    assert not read - documented, (
+        f"read by settings.py, missing from .env.example: {sorted(read - documented)}"
+    )
     assert not documented - read, f"in .env.example, not read by settings.py: {sorted(documented - read)}"
 
 
 def test_env_example_declares_each_variable_once_under_a_comment():
     django_lines, docker_lines = env_example_lines()
     names = [name for name, _, _ in declared(django_lines + docker_lines)]
-    assert len(names) == len(set(names)), f"declared twice: {sorted({n for n in names if names.count(n) > 1})}"
+    assert len(names) == len(set(names)), (
+        f"declared twice: {sorted({n for n in names if names.count(n) > 1})}"
+    )
     for lines in (django_lines, docker_lines):
         for index, line in enumerate(lines):
             if ENV_LINE.match(line):
@@ -155,8 +169,12 @@ def test_env_example_compose_only_variables_are_used_by_the_deployment_and_not_b
         path.read_text(encoding="utf-8") for path in sorted(DEPLOY.iterdir()) if path.is_file()
     )
     for name, _, _ in declared(docker_lines):
-        assert name not in settings_variables(), f"{name} is read by settings.py: move it to the Django section"
-        assert re.search(rf"\b{name}\b", deployment_text), f"{name} is used neither by docker-compose.yml nor deploy/"
+        assert name not in settings_variables(), (
+            f"{name} is read by settings.py: move it to the Django section"
+        )
+        assert re.search(rf"\b{name}\b", deployment_text), (
+            f"{name} is used neither by docker-compose.yml nor deploy/"
+        )
 
 
 def test_env_example_boots_production_settings_once_the_secret_is_generated():
@@ -165,7 +183,9 @@ def test_env_example_boots_production_settings_once_the_secret_is_generated():
     assert environ.get("DJANGO_ENV") == "production"
 
     placeholder = boot_settings(environ)
-    assert placeholder.returncode != 0 and "SECRET_KEY" in placeholder.stderr, "the placeholder key must be refused"
+    assert placeholder.returncode != 0 and "SECRET_KEY" in placeholder.stderr, (
+        "the placeholder key must be refused"
+    )
 
     environ["SECRET_KEY"] = "generated-for-the-test-" + "abcdefghijklmnopqrstuvwxyz0123456789"
     result = boot_settings(environ)
@@ -193,7 +213,9 @@ def test_compose_backing_services_have_images_volumes_and_healthchecks():
 def test_compose_application_services_share_one_image_and_the_env_file():
     services = compose_services()
     images = {service_key(services[name], "image") for name in APP_SERVICES}
-    assert len(images) == 1 and None not in images, f"web, worker, beat, migrate must share one image: {images}"
+    assert len(images) == 1 and None not in images, (
+        f"web, worker, beat, migrate must share one image: {images}"
+    )
     for name in APP_SERVICES:
         assert service_key(services[name], "build") == ".", f"{name} must build the image from the Dockerfile"
         assert service_key(services[name], "env_file") == ".env", f"{name} must read .env"
@@ -220,7 +242,9 @@ def test_compose_waits_for_healthy_dependencies_and_for_the_migrations():
     for name in ("web", "worker", "beat"):
         depends = service_block(services[name], "depends_on")
         assert re.search(r"^      migrate:\s*\n\s+condition: service_completed_successfully", depends, re.M)
-    assert re.search(r"web:\s*\n\s+condition: service_healthy", service_block(services["proxy"], "depends_on"))
+    assert re.search(
+        r"web:\s*\n\s+condition: service_healthy", service_block(services["proxy"], "depends_on")
+    )
 
 
 def test_compose_media_volume_is_shared_by_web_worker_and_proxy():
