@@ -35,7 +35,10 @@ NAVIGATION: dict[str, list[NavItem]] = {
 def current_space(request) -> str | None:
     match = getattr(request, "resolver_match", None)
     namespace = match.namespaces[0] if match and match.namespaces else None
-    return namespace if namespace in Space.values else None
+    if namespace not in Space.values:
+        return None
+    # A page refused to this person does not make its space theirs (no colour, no menu of it).
+    return namespace if namespace in user_spaces(request.user) else None
 
 
 def navigation_for(request) -> list[dict]:
