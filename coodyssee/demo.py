@@ -13,6 +13,7 @@ from django.db import transaction
 
 from coodyssee.models import Cooperative, User
 from coodyssee.permissions import Role
+from entrepreneurs.demo import load_journeys
 
 DEMO_PASSWORD = "coodyssee-demo"
 
@@ -85,7 +86,7 @@ def load_people() -> list[User]:
 
 
 # Later issues append their loaders here (entrepreneurs' journeys, invoices, trainings…).
-DEMO_STEPS = [load_cooperative, load_people]
+DEMO_STEPS = [load_cooperative, load_people, load_journeys]
 
 
 @transaction.atomic

@@ -72,7 +72,9 @@ def decimal(*, max_digits: int = 14, places: int = 2, minimum=None, maximum=None
     def parse(value: str) -> Decimal:
         normalized = value.replace(",", ".")
         if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", normalized):
-            raise ValueError(_("nombre décimal attendu (séparateur . ou ,), reçu « %(value)s »") % {"value": value})
+            raise ValueError(
+                _("nombre décimal attendu (séparateur . ou ,), reçu « %(value)s »") % {"value": value}
+            )
         try:
             number = Decimal(normalized)
         except InvalidOperation:
@@ -210,7 +212,10 @@ class FileImporter:
             report.error(
                 row.line,
                 name,
-                _("la ligne existe déjà avec une autre valeur (enregistré : « %(current)s », fichier : « %(new)s »)")
+                _(
+                    "la ligne existe déjà avec une autre valeur "
+                    "(enregistré : « %(current)s », fichier : « %(new)s »)"
+                )
                 % {"current": "" if current is None else current, "new": "" if new is None else new},
             )
 
@@ -253,7 +258,9 @@ def read_csv(filename: str, data: bytes, columns: tuple[Column, ...], report: Fi
             header_ok = False
         elif name not in by_name:
             report.error(
-                1, name, _("colonne inconnue (colonnes possibles : %(names)s)") % {"names": ", ".join(by_name)}
+                1,
+                name,
+                _("colonne inconnue (colonnes possibles : %(names)s)") % {"names": ", ".join(by_name)},
             )
             header_ok = False
         elif header.index(name) != index:

@@ -106,7 +106,11 @@ class Entrepreneur(Audited, models.Model):
 
     # Journey summary (derived from the steps, never edited directly).
     status = models.CharField(
-        _("situation"), max_length=12, choices=JourneyStatus.choices, default=JourneyStatus.PROSPECT
+        _("situation"),
+        max_length=12,
+        choices=JourneyStatus.choices,
+        default=JourneyStatus.PROSPECT,
+        editable=False,
     )
     entry_date = models.DateField(_("date d'entrée"), null=True, blank=True, editable=False)
     exit_date = models.DateField(_("date de sortie"), null=True, blank=True, editable=False)
@@ -264,7 +268,9 @@ class JourneyStep(Audited, models.Model):
     contract = models.CharField(_("type de contrat"), max_length=12, choices=ContractType.choices, blank=True)
     planned_end = models.DateField(_("fin prévue"), null=True, blank=True)
     trial_end = models.DateField(_("fin de la période d'essai"), null=True, blank=True)
-    exit_reason = models.CharField(_("motif de sortie"), max_length=20, choices=ExitReason.choices, blank=True)
+    exit_reason = models.CharField(
+        _("motif de sortie"), max_length=20, choices=ExitReason.choices, blank=True
+    )
     reason_detail = models.CharField(_("précision sur le motif"), max_length=200, blank=True)
     info_session = models.ForeignKey(
         InfoSession,

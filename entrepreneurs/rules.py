@@ -116,7 +116,9 @@ def check_next_step(previous: Sequence[Step], step: Step) -> None:
 
 def _check_cape(previous: Sequence[Step], step: Step) -> None:
     if _first(previous, StepKind.CESA):
-        raise DomainError(_("Un CAPE ou une convention ne peut pas suivre la signature du CESA."), field="kind")
+        raise DomainError(
+            _("Un CAPE ou une convention ne peut pas suivre la signature du CESA."), field="kind"
+        )
     periods = [s for s in previous if s.kind == StepKind.CAPE]
     if len(periods) > CAPE_MAX_RENEWALS:
         raise DomainError(_("Un CAPE ne peut être renouvelé que deux fois."), field="kind")
@@ -150,7 +152,10 @@ def _check_cesa(previous: Sequence[Step], step: Step) -> None:
     last_day = trial_max_end(step.date, prior_days)
     if last_day is None:
         raise DomainError(
-            _("Les CAPE et conventions antérieures (%(days)s jours) couvrent déjà les 8 mois : pas de période d'essai.")
+            _(
+                "Les CAPE et conventions antérieures (%(days)s jours) couvrent déjà les 8 mois : "
+                "pas de période d'essai."
+            )
             % {"days": prior_days},
             field="trial_end",
         )

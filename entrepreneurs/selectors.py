@@ -82,7 +82,10 @@ def entrepreneurs_list(
         queryset = queryset.filter(referent_id=referent_id)
     for word in search.split():
         queryset = queryset.filter(
-            Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(ref__iexact=word) | Q(email__icontains=word)
+            Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(ref__iexact=word)
+            | Q(email__icontains=word)
         )
     return queryset
 
@@ -95,7 +98,9 @@ def activities_for(entrepreneur: Entrepreneur) -> QuerySet[Activity]:
     """The person's activities (individual first), each with its members prefetched."""
     return (
         Activity.objects.filter(memberships__entrepreneur=entrepreneur)
-        .prefetch_related(Prefetch("members", queryset=Entrepreneur.objects.order_by("last_name", "first_name")))
+        .prefetch_related(
+            Prefetch("members", queryset=Entrepreneur.objects.order_by("last_name", "first_name"))
+        )
         .order_by("kind", "code")
     )
 
@@ -179,29 +184,37 @@ def week_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     return start, start + datetime.timedelta(days=6)
 
 
-def without_appointment_this_quarter(*, today: datetime.date | None = None, referent=None) -> QuerySet[Entrepreneur]:
+def without_appointment_this_quarter(
+    *, today: datetime.date | None = None, referent=None
+) -> QuerySet[Entrepreneur]:
     """Present entrepreneurs with no appointment (held or planned) in the current quarter.
 
     Each row carries ``last_appointment`` (date of the latest held appointment, or None).
     """
     start, end = quarter_bounds(_today(today))
     in_quarter = Appointment.objects.filter(
-        entrepreneur=OuterRef("pk"), date__range=(start, end), status__in=[Appointment.Status.PLANNED, Appointment.Status.DONE]
+        entrepreneur=OuterRef("pk"),
+        date__range=(start, end),
+        status__in=[Appointment.Status.PLANNED, Appointment.Status.DONE],
     )
     queryset = (
         _base()
         .filter(status__in=PRESENT_STATUSES)
         .filter(~Exists(in_quarter))
-        .annotate(last_appointment=Max("appointments__date", filter=Q(appointments__status=Appointment.Status.DONE)))
+        .annotate(
+            last_appointment=Max("appointments__date", filter=Q(appointments__status=Appointment.Status.DONE))
+        )
     )
-    return _for_referent(queryset, referent).order_by(F("last_appointment").asc(nulls_first=True), "last_name")
+    return _for_referent(queryset, referent).order_by(
+        F("last_appointment").asc(nulls_first=True), "last_name"
+    )
 
 
 def appointments_this_week(*, today: datetime.date | None = None, staff=None) -> QuerySet[Appointment]:
     """This week's appointments (Monday to Sunday), not cancelled, with the entrepreneur and staff member."""
     start, end = week_bounds(_today(today))
     queryset = (
-        Appointment.objects.select_related("entrepreneur", "staff")
+        Appointment.objects.select_related("entrepreneur__territory", "entrepreneur__referent", "staff")
         .filter(date__range=(start, end))
         .exclude(status=Appointment.Status.CANCELLED)
     )

@@ -75,13 +75,17 @@ def _check_entrepreneur_fields(values: Mapping[str, Any], *, instance: Entrepren
         if instance is not None:
             others = others.exclude(pk=instance.pk)
         if others.exists():
-            raise DomainError(_("Une autre fiche porte déjà la référence %(ref)s.") % {"ref": ref}, field="ref")
+            raise DomainError(
+                _("Une autre fiche porte déjà la référence %(ref)s.") % {"ref": ref}, field="ref"
+            )
     referent = values.get("referent")
     if referent is not None and not referent.is_support_staff:
         raise DomainError(_("Le ou la référent·e doit faire partie de l'équipe d'appui."), field="referent")
     rate = values.get("contribution_rate")
     if rate is not None and not (Decimal(0) <= rate <= Decimal(100)):
-        raise DomainError(_("Le taux de contribution doit être compris entre 0 et 100 %."), field="contribution_rate")
+        raise DomainError(
+            _("Le taux de contribution doit être compris entre 0 et 100 %."), field="contribution_rate"
+        )
 
 
 def individual_activity_code(entrepreneur: Entrepreneur) -> str:
@@ -176,7 +180,9 @@ def activity_member_add(
     if activity.memberships.filter(entrepreneur=entrepreneur).exists():
         raise DomainError(_("Cette personne fait déjà partie de l'activité."), field="entrepreneur")
     with transaction.atomic():
-        return ActivityMembership.objects.create(activity=activity, entrepreneur=entrepreneur, joined_on=joined_on)
+        return ActivityMembership.objects.create(
+            activity=activity, entrepreneur=entrepreneur, joined_on=joined_on
+        )
 
 
 def activity_member_remove(*, membership: ActivityMembership) -> None:
@@ -217,7 +223,11 @@ def _step_add(entrepreneur: Entrepreneur, step: JourneyStep) -> JourneyStep:
 
 
 def journey_info_session_record(
-    *, entrepreneur: Entrepreneur, date: datetime.date, info_session: InfoSession | None = None, note: str = ""
+    *,
+    entrepreneur: Entrepreneur,
+    date: datetime.date,
+    info_session: InfoSession | None = None,
+    note: str = "",
 ) -> JourneyStep:
     if info_session is not None and info_session.date != date:
         raise DomainError(_("La date doit être celle de l'information collective."), field="date")
@@ -244,7 +254,9 @@ def journey_cape_start(
         raise DomainError(_("Type de contrat inconnu."), field="contract")
     if entrepreneur.journey_steps.filter(kind=StepKind.CAPE).exists():
         raise DomainError(_("Un CAPE est déjà en cours : utilisez le renouvellement."), field="kind")
-    step = JourneyStep(kind=StepKind.CAPE, date=date, planned_end=planned_end, contract=contract, note=note.strip())
+    step = JourneyStep(
+        kind=StepKind.CAPE, date=date, planned_end=planned_end, contract=contract, note=note.strip()
+    )
     return _step_add(entrepreneur, step)
 
 
@@ -270,7 +282,9 @@ def journey_cesa_sign(
     return _step_add(entrepreneur, step)
 
 
-def journey_associate_record(*, entrepreneur: Entrepreneur, date: datetime.date, note: str = "") -> JourneyStep:
+def journey_associate_record(
+    *, entrepreneur: Entrepreneur, date: datetime.date, note: str = ""
+) -> JourneyStep:
     """Record the admission as an associate (the shares themselves are kept by the associates' register)."""
     step = JourneyStep(kind=StepKind.ASSOCIATE, date=date, note=note.strip())
     return _step_add(entrepreneur, step)
@@ -284,7 +298,11 @@ def journey_exit_record(
     if reason == ExitReason.OTHER and not reason_detail.strip():
         raise DomainError(_("Précisez le motif de sortie."), field="reason_detail")
     step = JourneyStep(
-        kind=StepKind.EXIT, date=date, exit_reason=reason, reason_detail=reason_detail.strip(), note=note.strip()
+        kind=StepKind.EXIT,
+        date=date,
+        exit_reason=reason,
+        reason_detail=reason_detail.strip(),
+        note=note.strip(),
     )
     return _step_add(entrepreneur, step)
 

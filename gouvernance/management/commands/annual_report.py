@@ -6,12 +6,16 @@ from gouvernance.reports import annual_report_data
 
 
 class Command(BaseCommand):
-    help = "Chiffres du rapport d'activité annuel (--json) ; le PDF (--pdf) viendra avec le rapport mis en page."
+    help = (
+        "Chiffres du rapport d'activité annuel (--json) ; le PDF (--pdf) viendra avec le rapport mis en page."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("year", type=int, help="Année du rapport, par exemple 2017.")
         output = parser.add_mutually_exclusive_group(required=True)
-        output.add_argument("--json", action="store_true", help="Écrire les chiffres en JSON sur la sortie standard.")
+        output.add_argument(
+            "--json", action="store_true", help="Écrire les chiffres en JSON sur la sortie standard."
+        )
         output.add_argument("--pdf", metavar="FICHIER", help="Écrire le rapport en PDF dans FICHIER.")
 
     def handle(self, *args, year, **options):
