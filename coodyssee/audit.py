@@ -42,6 +42,8 @@ class Audited(models.Model):
         for field in self._meta.concrete_fields:
             if field.primary_key or field.name in self.audit_exclude:
                 continue
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                continue  # timestamps the entry itself already carries
             if field.attname not in self.__dict__:  # deferred field: not loaded, not compared
                 continue
             value = field.value_from_object(self)
@@ -101,6 +103,19 @@ class AuditActorMiddleware:
             _actor.reset(token)
 
 
+def _with_labels(instance: Audited, changes: dict) -> dict:
+    """Show a changed foreign key as its record's name rather than its id (queried only when it changed)."""
+    for name, values in changes.items():
+        field = instance._meta.get_field(name)
+        if not field.is_relation or not field.many_to_one:
+            continue
+        model = field.related_model
+        ids = [value for value in values if value is not None]
+        names = {str(obj.pk): str(obj) for obj in model._default_manager.filter(pk__in=ids)}
+        changes[name] = [names.get(value, value) if value is not None else None for value in values]
+    return changes
+
+
 def _record(instance: Audited, action: str, changes: dict) -> None:
     AuditEntry = apps.get_model("coodyssee", "AuditEntry")
     actor = current_actor()
@@ -121,7 +136,7 @@ def _record(instance: Audited, action: str, changes: dict) -> None:
         object_repr=str(instance)[:300],
         target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
         target_id=str(target.pk),
-        changes=changes,
+        changes=_with_labels(instance, changes),
     )
 
 

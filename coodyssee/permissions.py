@@ -49,6 +49,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cooperative.edit": frozenset({Role.MANAGER}),
     # audit trail
     "audit.view": STAFF_ROLES,
+    # journey (entrepreneurs app): the accountant reads, the manager and officers write
+    "entrepreneurs.view": STAFF_ROLES,
+    "entrepreneurs.edit": frozenset({Role.MANAGER, Role.ACCOMPANIMENT}),
+    "appointments.manage": frozenset({Role.MANAGER, Role.ACCOMPANIMENT}),
+    "info_sessions.view": STAFF_ROLES,
+    "info_sessions.manage": frozenset({Role.MANAGER, Role.ACCOMPANIMENT}),
+    "stats.view": STAFF_ROLES,
+    "portal.journey": frozenset({Role.ENTREPRENEUR}),
     # any signed-in person: own account, switching space
     "account.self": frozenset({SIGNED_IN}),
 }

@@ -20,11 +20,16 @@ class NavItem:
 NAVIGATION: dict[str, list[NavItem]] = {
     Space.BACKOFFICE: [
         NavItem(_("Tableau de bord"), "backoffice:home", "backoffice.view"),
-        NavItem(_("Personnes"), "backoffice:people", "people.view"),
+        NavItem(_("Entrepreneurs"), "backoffice:entrepreneurs", "entrepreneurs.view"),
+        NavItem(_("Rendez-vous"), "backoffice:appointments", "entrepreneurs.view"),
+        NavItem(_("Informations collectives"), "backoffice:info_sessions", "info_sessions.view"),
+        NavItem(_("Statistiques"), "backoffice:stats", "stats.view"),
+        NavItem(_("Comptes"), "backoffice:people", "people.view"),
         NavItem(_("Coopérative"), "backoffice:cooperative", "cooperative.edit"),
     ],
     Space.PORTAL: [
         NavItem(_("Accueil"), "portal:home", "portal.view"),
+        NavItem(_("Mon parcours"), "portal:journey", "portal.journey"),
     ],
     Space.ASSOCIATES: [
         NavItem(_("Accueil"), "associates:home", "associates.view"),

@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from coodyssee import views
 from coodyssee.health import healthz
+from entrepreneurs import urls as entrepreneurs_urls
 
 backoffice_patterns = [
     path("", views.backoffice_home, name="home"),
@@ -16,9 +17,11 @@ backoffice_patterns = [
     path("personnes/<int:pk>/roles/", views.person_roles, name="person_roles"),
     path("personnes/<int:pk>/invitation/", views.person_invitation_resend, name="person_invitation_resend"),
     path("cooperative/", views.cooperative_edit, name="cooperative"),
+    *entrepreneurs_urls.backoffice_urlpatterns,
 ]
 portal_patterns = [
     path("", views.portal_home, name="home"),
+    *entrepreneurs_urls.portal_urlpatterns,
 ]
 associates_patterns = [
     path("", views.associates_home, name="home"),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from coodyssee.accounts import invitation_token_generator
 from coodyssee.errors import DomainError
 from coodyssee.filters import PeopleFilter
 from coodyssee.forms import CooperativeForm, InvitationPasswordForm, PersonInviteForm, PersonRolesForm
-from coodyssee.models import AuditEntry, User
+from coodyssee.models import User
 from coodyssee.permissions import SPACE_HOME_URLS, Role, Space, has_perm, permission, public, user_spaces
 from coodyssee.tables import PeopleTable
 
@@ -68,13 +69,17 @@ def invitation_accept(request, uidb64, token):
 
 @permission("backoffice.view")
 def backoffice_home(request):
-    people = User.objects.filter(is_active=True)
+    """The support team's to-do: legal deadlines and follow-up that must not be missed."""
+    from entrepreneurs.selectors import staff_todo
+
+    mine = request.GET.get("mine") == "1"
     context = {
-        "people_count": people.count(),
-        "pending_invitations": people.filter(password__startswith="!").count(),
-        "recent_changes": AuditEntry.objects.select_related("actor")[:8]
-        if has_perm(request.user, "audit.view")
-        else [],
+        "todo": staff_todo(referent=request.user if mine else None),
+        "mine": mine,
+        "today": timezone.localdate(),
+        "pending_invitations": User.objects.filter(is_active=True, password__startswith="!").count()
+        if has_perm(request.user, "people.view")
+        else None,
     }
     return render(request, "coodyssee/backoffice_home.html", context)
 

@@ -142,7 +142,7 @@ def associate_deadlines(
     """CESA holders not yet associates whose deadline is within ``within_days`` or passed.
 
     Each row carries ``alert``: ``"passed"``, ``"30"``, ``"90"`` or ``"180"`` (the tightest
-    threshold it falls under), and ``days_left`` is ``associate_deadline - today`` in Python.
+    threshold it falls under).
     """
     today = _today(today)
     whens = [When(associate_deadline__lt=today, then=Value("passed"))]

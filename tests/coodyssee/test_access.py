@@ -47,17 +47,49 @@ def test_inactive_person_has_no_permission(manager):
     assert has_perm(manager, "backoffice.view") is False
 
 
+# Values for each URL parameter; ``pk`` depends on the kind of record the route is about.
+PARAMETERS = {
+    "space": "backoffice",
+    "uidb64": "x",
+    "token": "x",
+    "step": "cesa",
+    "action": "cancel",
+    "year": 2017,
+}
+PK_KINDS = (
+    ("personnes/", "person"),
+    ("entrepreneurs/", "entrepreneur"),
+    ("rendez-vous/", "appointment"),
+    ("informations-collectives/", "info_session"),
+)
+
+
 def _url_for(route, namespace, pattern, objects):
     name = f"{namespace}:{pattern.name}" if namespace else pattern.name
     kwargs = {}
     for key in pattern.pattern.converters:
         if key == "pk":
-            kwargs[key] = objects["person"].pk
-        elif key == "space":
-            kwargs[key] = "backoffice"
-        elif key in {"uidb64", "token"}:
-            kwargs[key] = "x"
+            kind = next(kind for prefix, kind in PK_KINDS if prefix in route)
+            kwargs[key] = objects[kind].pk
+        else:
+            kwargs[key] = PARAMETERS[key]
     return reverse(name, kwargs=kwargs)
+
+
+def _objects(personas):
+    import datetime
+
+    from entrepreneurs.models import Appointment, InfoSession
+
+    record = personas["other_entrepreneur"].entrepreneur
+    return {
+        "person": personas["other_entrepreneur"],
+        "entrepreneur": record,
+        "appointment": Appointment.objects.create(
+            entrepreneur=record, staff=personas["officer"], date=datetime.date(2030, 1, 7)
+        ),
+        "info_session": InfoSession.objects.create(date=datetime.date(2030, 1, 8), place="Chorges"),
+    }
 
 
 @pytest.mark.django_db
@@ -67,7 +99,7 @@ def _url_for(route, namespace, pattern, objects):
 def test_each_persona_reaches_exactly_what_its_roles_allow(persona, personas, cooperative):
     user = personas[persona]
     client = client_for(user)
-    objects = {"person": personas["other_entrepreneur"]}
+    objects = _objects(personas)
     checked = 0
     for route, namespace, pattern in app_patterns():
         is_public, action = view_declaration(pattern.callback)

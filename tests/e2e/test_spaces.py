@@ -73,7 +73,7 @@ def test_entrepreneur_is_refused_the_backoffice(page, live_server, tmp_path, coo
 
     assert response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("Accès refusé")
-    expect(page.get_by_role("link", name="Personnes")).to_have_count(0)
+    expect(page.get_by_role("link", name="Entrepreneurs", exact=True)).to_have_count(0)
     if url == "/gestion/":
         screenshot(page, tmp_path, "refused-entrepreneur")
 
@@ -114,7 +114,7 @@ def test_backoffice_home_on_a_phone(phone_page, live_server, tmp_path, cooperati
     assert path_of(page).startswith("/gestion/")
 
     toggler = page.locator(".navbar-toggler")
-    people_link = page.locator("#main-nav").get_by_role("link", name="Personnes")
+    people_link = page.locator("#main-nav").get_by_role("link", name="Entrepreneurs", exact=True)
     expect(toggler).to_be_visible()
     expect(people_link).to_be_hidden()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
