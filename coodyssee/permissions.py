@@ -57,6 +57,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "info_sessions.manage": frozenset({Role.MANAGER, Role.ACCOMPANIMENT}),
     "stats.view": STAFF_ROLES,
     "portal.journey": frozenset({Role.ENTREPRENEUR}),
+    # invoicing (comptabilite app): entrepreneurs draft and submit their own documents in the portal;
+    # the support team controls and issues them (the accountant and the manager), records payments
+    # and runs dunning. "invoicing.view" is read access to every activity's documents.
+    "invoicing.view": STAFF_ROLES,
+    "invoicing.draft": STAFF_ROLES | {Role.ENTREPRENEUR},
+    "invoicing.control": frozenset({Role.MANAGER, Role.ACCOUNTANT}),
+    "invoicing.issue": frozenset({Role.MANAGER, Role.ACCOUNTANT}),
+    "payments.record": frozenset({Role.MANAGER, Role.ACCOUNTANT}),
+    "dunning.run": frozenset({Role.MANAGER, Role.ACCOUNTANT}),
+    "portal.invoicing": frozenset({Role.ENTREPRENEUR}),
+    # training (formation app)
+    "training.view": STAFF_ROLES,
+    "training.manage": frozenset({Role.MANAGER, Role.ACCOMPANIMENT}),
+    "portal.training": frozenset({Role.ENTREPRENEUR}),
     # any signed-in person: own account, switching space
     "account.self": frozenset({SIGNED_IN}),
 }

@@ -7,7 +7,9 @@ from django.urls import include, path
 
 from coodyssee import views
 from coodyssee.health import healthz
+from comptabilite import urls as comptabilite_urls
 from entrepreneurs import urls as entrepreneurs_urls
+from formation import urls as formation_urls
 
 backoffice_patterns = [
     path("", views.backoffice_home, name="home"),
@@ -18,10 +20,14 @@ backoffice_patterns = [
     path("personnes/<int:pk>/invitation/", views.person_invitation_resend, name="person_invitation_resend"),
     path("cooperative/", views.cooperative_edit, name="cooperative"),
     *entrepreneurs_urls.backoffice_urlpatterns,
+    *comptabilite_urls.backoffice_urlpatterns,
+    *formation_urls.backoffice_urlpatterns,
 ]
 portal_patterns = [
     path("", views.portal_home, name="home"),
     *entrepreneurs_urls.portal_urlpatterns,
+    *comptabilite_urls.portal_urlpatterns,
+    *formation_urls.portal_urlpatterns,
 ]
 associates_patterns = [
     path("", views.associates_home, name="home"),
