@@ -1,4 +1,4 @@
-"""Staff record a CESA signature in the browser; the associate deadline appears on the record and the to-do."""
+"""Staff record a CESA in the browser; the associate deadline appears on the record and the to-do."""
 
 from __future__ import annotations
 
