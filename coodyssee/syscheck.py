@@ -9,10 +9,14 @@ from __future__ import annotations
 import sys
 
 
+def _load_weasyprint() -> None:
+    import weasyprint  # noqa: F401 - loading it dlopens Pango, HarfBuzz and fontconfig
+
+
 def missing_system_libraries() -> list[tuple[str, str]]:
     problems = []
     try:
-        import weasyprint  # noqa: F401 - loading it dlopens Pango, HarfBuzz and fontconfig
+        _load_weasyprint()
     except OSError as error:
         problems.append(
             (
