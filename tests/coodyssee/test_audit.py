@@ -63,3 +63,23 @@ def test_passwords_are_never_written_to_the_audit_trail(entrepreneur):
 
 def test_audit_history_is_hidden_from_non_staff(entrepreneur, cooperative):
     assert client_for(entrepreneur).get(f"/gestion/personnes/{entrepreneur.pk}/").status_code == 403
+
+
+def test_manager_uploads_a_logo_shown_in_every_page(manager, cooperative, settings, tmp_path):
+    import base64
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    )
+    client = client_for(manager)
+    response = client.post(
+        "/gestion/cooperative/",
+        {"name": "Coopérative de test", "siren": "812345676", "logo": SimpleUploadedFile("logo.png", png)},
+    )
+    assert response.status_code == 302
+    cooperative.refresh_from_db()
+    assert cooperative.logo.name.startswith("cooperative/logo")
+    assert f'src="/media/{cooperative.logo.name}"' in client.get("/gestion/entrepreneurs/").content.decode()
