@@ -5,9 +5,9 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from comptabilite import urls as comptabilite_urls
 from coodyssee import views
 from coodyssee.health import healthz
-from comptabilite import urls as comptabilite_urls
 from entrepreneurs import urls as entrepreneurs_urls
 from formation import urls as formation_urls
 
