@@ -43,6 +43,12 @@ def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     return response
 
 
+def _csv_query(data) -> str:
+    query = data.copy()
+    query["format"] = "csv"
+    return query.urlencode()
+
+
 def _date(value) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
@@ -93,15 +99,13 @@ def entrepreneur_list(request):
         )
     table = EntrepreneurTable(people.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    query = data.copy()
-    query["format"] = "csv"
     return render(
         request,
         "entrepreneurs/entrepreneur_list.html",
         {
             "filter": people,
             "table": table,
-            "csv_query": query.urlencode(),
+            "csv_query": _csv_query(data),
             "can_edit": has_perm(request.user, "entrepreneurs.edit"),
         },
     )
@@ -283,9 +287,30 @@ def appointment_list(request):
         .select_related("entrepreneur", "staff")
         .order_by("date", "time", "id"),
     )
+    if request.GET.get("format") == "csv":
+        return _csv_response(
+            "rendez-vous.csv",
+            ["Date", "Heure", "Entrepreneur·e", "Référence", "Avec", "Type", "État"],
+            (
+                [
+                    _date(a.date),
+                    a.time.strftime("%H:%M") if a.time else "",
+                    str(a.entrepreneur),
+                    a.entrepreneur.ref,
+                    a.staff.get_full_name() if a.staff else "",
+                    a.get_kind_display(),
+                    a.get_status_display(),
+                ]
+                for a in appointments.qs
+            ),
+        )
     table = AppointmentTable(appointments.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    return render(request, "entrepreneurs/appointment_list.html", {"filter": appointments, "table": table})
+    return render(
+        request,
+        "entrepreneurs/appointment_list.html",
+        {"filter": appointments, "table": table, "csv_query": _csv_query(data)},
+    )
 
 
 # --- information sessions ---------------------------------------------------------------------
@@ -297,6 +322,12 @@ def info_session_list(request):
     if "year" not in data:
         data["year"] = str(timezone.localdate().year)
     sessions = InfoSessionFilter(data, queryset=InfoSession.objects.order_by("-date", "place"))
+    if request.GET.get("format") == "csv":
+        return _csv_response(
+            "informations-collectives.csv",
+            ["Date", "Type", "Lieu", "Inscrites", "Reçues"],
+            ([_date(s.date), s.get_kind_display(), s.place, s.registered, s.attended] for s in sessions.qs),
+        )
     can_manage = has_perm(request.user, "info_sessions.manage")
     table = (InfoSessionLinkedTable if can_manage else InfoSessionTable)(sessions.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
@@ -309,6 +340,7 @@ def info_session_list(request):
             "table": table,
             "totals": totals,
             "count": table.paginator.count,
+            "csv_query": _csv_query(data),
             "can_manage": can_manage,
         },
     )

@@ -294,3 +294,16 @@ def test_dashboard_query_count_does_not_grow_with_rows(officer, cooperative):
     with CaptureQueriesContext(connection) as many:
         client.get("/gestion/")
     assert len(many) == len(few)
+
+
+def test_appointment_and_info_session_lists_export_csv(officer, cooperative):
+    person = cesa_person(datetime.date(2025, 1, 6), last_name="Export")
+    Appointment.objects.create(entrepreneur=person, staff=officer, date=datetime.date(2026, 11, 20))
+    InfoSession.objects.create(date=datetime.date(2026, 11, 5), place="Laragne", registered=4, attended=3)
+    client = client_for(officer)
+    rows = client.get("/gestion/rendez-vous/", {"format": "csv"}).content.decode("utf-8-sig").splitlines()
+    assert (
+        rows[0].startswith("Date;Heure;Entrepreneur") and "20/11/2026" in rows[1] and "Léa Export" in rows[1]
+    )
+    rows = client.get("/gestion/informations-collectives/", {"format": "csv"}).content.decode("utf-8-sig")
+    assert "05/11/2026;information collective;Laragne;4;3" in rows
