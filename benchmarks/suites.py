@@ -62,3 +62,6 @@ def bench_people_list():
         ("queries, +1,000 people (page of 50)", str(many_queries)),
         ("time ratio 1,000 / few", f"{many_time / few_time:.2f}"),
     ]
+
+
+from benchmarks import pdf_bench  # noqa: E402, F401

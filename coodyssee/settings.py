@@ -6,6 +6,7 @@ requires its secrets and turns on the HTTPS hardening that ``check --deploy`` ex
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from coodyssee.env import (
@@ -206,7 +207,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Reminders of overdue invoices that fell due today, prepared for the staff to review and send.
+    "comptabilite-dunning-prepare": {
+        "task": "comptabilite.dunning_prepare",
+        "schedule": crontab(hour=6, minute=30),
+    },
+}
 
 # E-mail: console in development unless an SMTP host is given; SMTP is required in production.
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -255,7 +262,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     # WeasyPrint and fontTools narrate every rendering step at INFO.
     "loggers": {
-        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "factur-x", "facturx")},
         # One handler for Django's own messages (its default config would print them twice).
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
