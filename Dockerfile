@@ -50,7 +50,8 @@ RUN SECRET_KEY="build-only-collectstatic-key-not-a-secret-0123456789abcdefghij" 
     python manage.py collectstatic --no-input \
     && python -m coodyssee.syscheck \
     && python -m compileall -q /app \
-    && install -d -o app -g app -m 0755 /data/media
+    && install -d -o app -g app -m 0755 /data/media \
+    && install -d -o app -g app -m 0700 /data/private
 
 USER app
 EXPOSE 8000

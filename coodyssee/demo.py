@@ -11,9 +11,11 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
+from comptabilite.demo import load_invoices
 from coodyssee.models import Cooperative, User
 from coodyssee.permissions import Role
 from entrepreneurs.demo import load_journeys
+from formation.demo import load_trainings
 
 DEMO_PASSWORD = "coodyssee-demo"
 
@@ -50,7 +52,7 @@ def load_cooperative() -> Cooperative:
             name="Coodyssée",
             legal_form="SCOP SARL à capital variable — Coopérative d'Activités et d'Emploi",
             siren="812345676",
-            vat_number="FR39812345676",
+            vat_number="FR19812345676",
             address="Place de la Mairie\n05230 Chorges",
             email="contact@demo.coodyssee.fr",
             phone="04 92 00 00 00",
@@ -86,7 +88,7 @@ def load_people() -> list[User]:
 
 
 # Later issues append their loaders here (entrepreneurs' journeys, invoices, trainings…).
-DEMO_STEPS = [load_cooperative, load_people, load_journeys]
+DEMO_STEPS = [load_cooperative, load_people, load_journeys, load_invoices, load_trainings]
 
 
 @transaction.atomic

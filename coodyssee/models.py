@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
@@ -127,6 +129,48 @@ class Cooperative(Audited, models.Model):
         decimal_places=2,
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    # Invoicing: legal identity printed on every invoice (Code de commerce L441-9, CGI ann. II 242 nonies A)
+    # and the invoicing options; the numbering formats are checked by comptabilite.numbering.
+    siret = models.CharField(_("SIRET du siège"), max_length=14, blank=True)
+    share_capital = models.DecimalField(
+        _("capital social (€)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Laisser vide pour un capital variable déjà indiqué dans la forme juridique."),
+    )
+    rcs_city = models.CharField(_("ville du greffe (RCS)"), max_length=100, blank=True)
+    ape_code = models.CharField(_("code APE / NAF"), max_length=10, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    late_penalty_rate = models.DecimalField(
+        _("taux des pénalités de retard (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("12.15"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Par défaut : taux de refinancement de la BCE + 10 points (2,15 % au 1er janvier 2026)."),
+    )
+    payment_terms_days = models.PositiveSmallIntegerField(
+        _("délai de paiement par défaut (jours)"), default=30, validators=[MaxValueValidator(60)]
+    )
+    vat_on_debits = models.BooleanField(
+        _("option pour le paiement de la TVA d'après les débits"), default=False
+    )
+    invoice_number_format = models.CharField(
+        _("format des numéros de facture"), max_length=40, default="{year}-{seq:05d}"
+    )
+    credit_note_number_format = models.CharField(
+        _("format des numéros d'avoir"),
+        max_length=40,
+        default="AV{year}-{seq:05d}",
+        blank=True,
+        help_text=_("Laisser vide pour numéroter les avoirs dans la série des factures."),
+    )
+    quote_number_format = models.CharField(
+        _("format des numéros de devis"), max_length=40, default="D{year}-{seq:05d}"
     )
 
     class Meta:

@@ -134,7 +134,9 @@ def cooperative_get() -> Cooperative:
 
 
 def cooperative_update(*, cooperative: Cooperative, data: dict) -> Cooperative:
-    editable = {"name", "legal_form", "siren", "vat_number", "address", "email", "phone", "logo"}
+    from coodyssee.forms import CooperativeForm
+
+    editable = set(CooperativeForm.Meta.fields)
     unknown = set(data) - editable
     if unknown:
         raise DomainError(_("Champs non modifiables : %(fields)s") % {"fields": ", ".join(sorted(unknown))})

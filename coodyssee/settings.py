@@ -180,6 +180,10 @@ STATIC_ROOT = (
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Issued documents (invoices, payslips…): a folder no web server publishes; downloads go through views.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Render and store the Factur-X PDF when a document is issued (off: rendered on first download).
+INVOICE_RENDER_PDF_ON_ISSUE = env_bool("INVOICE_RENDER_PDF_ON_ISSUE", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

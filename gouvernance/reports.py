@@ -16,6 +16,9 @@ from django.utils.module_loading import import_string
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("headcount", "entrepreneurs.stats.headcount"),
     ("info_sessions", "entrepreneurs.stats.info_sessions"),
+    ("activity", "comptabilite.stats.activity"),
+    ("mutualisation", "comptabilite.stats.mutualisation"),
+    ("trainings", "formation.stats.trainings"),
 )
 
 

@@ -20,6 +20,14 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path_factory):
+    # Uploaded and issued files of a test go to a temporary folder, never to var/.
+    base = tmp_path_factory.mktemp("files")
+    settings.MEDIA_ROOT = base / "media"
+    settings.PRIVATE_MEDIA_ROOT = base / "private"
+
+
 def make_person(
     email: str, roles: tuple[str, ...], *, first_name="Prénom", last_name="Nom", entrepreneur=False
 ):

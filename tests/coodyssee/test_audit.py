@@ -11,10 +11,28 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 
+def cooperative_form(cooperative, **changes) -> dict:
+    """Every field of the settings form as the page would post it, with ``changes`` applied."""
+    from django.forms.models import model_to_dict
+
+    from coodyssee.forms import CooperativeForm
+
+    data = {
+        k: v
+        for k, v in model_to_dict(cooperative, fields=CooperativeForm.Meta.fields).items()
+        if v is not None
+    }
+    data.pop("logo", None)
+    if not data.get("vat_on_debits"):
+        data.pop("vat_on_debits", None)
+    data.update(changes)
+    return data
+
+
 def test_manager_edits_cooperative_and_sees_old_and_new_values(manager, cooperative):
     client = client_for(manager)
     response = client.post(
-        "/gestion/cooperative/", {"name": "Coodyssée SCOP", "siren": "812345676", "legal_form": "SCOP SARL"}
+        "/gestion/cooperative/", cooperative_form(cooperative, name="Coodyssée SCOP", legal_form="SCOP SARL")
     )
     assert response.status_code == 302
     entry = AuditEntry.objects.filter(object_id=str(cooperative.pk), action="update").get()
@@ -28,7 +46,9 @@ def test_manager_edits_cooperative_and_sees_old_and_new_values(manager, cooperat
 
 
 def test_invalid_siren_is_refused_on_the_form(manager, cooperative):
-    response = client_for(manager).post("/gestion/cooperative/", {"name": "X", "siren": "123456789"})
+    response = client_for(manager).post(
+        "/gestion/cooperative/", cooperative_form(cooperative, siren="123456789")
+    )
     assert response.status_code == 200
     assert "SIREN n&#x27;est pas valide" in response.content.decode()
     cooperative.refresh_from_db()
@@ -77,9 +97,23 @@ def test_manager_uploads_a_logo_shown_in_every_page(manager, cooperative, settin
     client = client_for(manager)
     response = client.post(
         "/gestion/cooperative/",
-        {"name": "Coopérative de test", "siren": "812345676", "logo": SimpleUploadedFile("logo.png", png)},
+        cooperative_form(cooperative, logo=SimpleUploadedFile("logo.png", png)),
     )
     assert response.status_code == 302
     cooperative.refresh_from_db()
     assert cooperative.logo.name.startswith("cooperative/logo")
     assert f'src="/media/{cooperative.logo.name}"' in client.get("/gestion/entrepreneurs/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("iban", "FR76 0000 0000 0000", "IBAN n&#x27;est pas valide"),
+        ("invoice_number_format", "FACT-{seq}", "une fois {year} et une fois {seq}"),
+        ("vat_number", "FR00812345676", "TVA intracommunautaire n&#x27;est pas valide"),
+    ],
+)
+def test_invoicing_settings_are_checked_on_the_form(manager, cooperative, field, value, message):
+    response = client_for(manager).post("/gestion/cooperative/", cooperative_form(cooperative, **{field: value}))
+    assert response.status_code == 200
+    assert message in response.content.decode()

@@ -312,11 +312,11 @@ def test_existing_key_with_other_values_is_an_error_not_an_overwrite(good_dir, t
 
 
 def test_files_not_yet_supported_are_reported_as_ignored(good_dir):
+    if "invoices.csv" in {importer.filename for importer in registered_importers()}:
+        pytest.skip("invoices.csv is imported now")
     write(good_dir, {"invoices.csv": "entrepreneur_ref,number\n"})
     (good_dir / "notes.txt").write_text("rien")
     _out, err = run(good_dir)
-    if "invoices.csv" in {importer.filename for importer in registered_importers()}:
-        pytest.skip("invoices.csv is imported now")
     assert err == ["invoices.csv: ignoré (ce fichier n'est pas encore pris en charge)"]
 
 
