@@ -22,7 +22,9 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Tableau de bord"), "backoffice:home", "backoffice.view"),
         NavItem(_("Entrepreneurs"), "backoffice:entrepreneurs", "entrepreneurs.view"),
         NavItem(_("Rendez-vous"), "backoffice:appointments", "entrepreneurs.view"),
+        NavItem(_("Facturation"), "backoffice:invoices", "invoicing.view"),
         NavItem(_("Informations collectives"), "backoffice:info_sessions", "info_sessions.view"),
+        NavItem(_("Formations"), "backoffice:training_sessions", "training.view"),
         NavItem(_("Statistiques"), "backoffice:stats", "stats.view"),
         NavItem(_("Comptes"), "backoffice:people", "people.view"),
         NavItem(_("Coopérative"), "backoffice:cooperative", "cooperative.edit"),
@@ -30,6 +32,8 @@ NAVIGATION: dict[str, list[NavItem]] = {
     Space.PORTAL: [
         NavItem(_("Accueil"), "portal:home", "portal.view"),
         NavItem(_("Mon parcours"), "portal:journey", "portal.journey"),
+        NavItem(_("Mes factures"), "portal:invoices", "portal.invoicing"),
+        NavItem(_("Mes formations"), "portal:trainings", "portal.training"),
     ],
     Space.ASSOCIATES: [
         NavItem(_("Accueil"), "associates:home", "associates.view"),

@@ -81,6 +81,12 @@ def backoffice_home(request):
         if has_perm(request.user, "people.view")
         else None,
     }
+    if has_perm(request.user, "invoicing.view"):
+        from comptabilite.selectors import control_queue, overdue_invoices
+
+        # One COUNT query each: documents waiting for control, issued invoices past due.
+        context["invoices_to_control"] = control_queue().count()
+        context["invoices_overdue"] = overdue_invoices().count()
     return render(request, "coodyssee/backoffice_home.html", context)
 
 
@@ -182,9 +188,16 @@ def cooperative_edit(request):
 
 @permission("portal.view")
 def portal_home(request):
-    return render(
-        request, "coodyssee/portal_home.html", {"entrepreneur": getattr(request.user, "entrepreneur", None)}
-    )
+    context = {"entrepreneur": getattr(request.user, "entrepreneur", None)}
+    if has_perm(request.user, "portal.invoicing"):
+        from comptabilite.models import InvoiceStatus
+        from comptabilite.selectors import invoices_for, unpaid_for_entrepreneur
+
+        context["unpaid_invoices"] = list(unpaid_for_entrepreneur(request.user)[:6])
+        context["returned_drafts"] = list(
+            invoices_for(request.user, status=InvoiceStatus.DRAFT).exclude(return_comment="")
+        )
+    return render(request, "coodyssee/portal_home.html", context)
 
 
 @permission("associates.view")

@@ -29,6 +29,7 @@ from entrepreneurs.forms import (
 )
 from entrepreneurs.models import Appointment, InfoSession
 from entrepreneurs.tables import AppointmentTable, EntrepreneurTable, InfoSessionLinkedTable, InfoSessionTable
+from formation.selectors import training_history_for
 
 PER_PAGE = 50
 
@@ -178,6 +179,7 @@ def _record_page(request, entrepreneur, *, step_form=None, step_key=None, appoin
         "appointment_form": appointment_form
         or (AppointmentForm(initial={"staff": request.user, "date": today}) if can_meet else None),
         "done_form": AppointmentDoneForm(),
+        "training_registrations": training_history_for(entrepreneur),
         "history": audit_history_for(entrepreneur) if has_perm(request.user, "audit.view") else None,
     }
     return render(request, "entrepreneurs/entrepreneur_detail.html", context, status=status)

@@ -7,7 +7,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from coodyssee.middleware import is_self_guarded, view_declaration
 from coodyssee.permissions import PERMISSIONS, Role, has_perm
+from tests.comptabilite_pages.access import invoicing_objects
 from tests.conftest import client_for
+from tests.formation.access import training_objects
 
 
 def iter_patterns(resolver=None, prefix="", namespace=None):
@@ -61,6 +63,16 @@ PK_KINDS = (
     ("entrepreneurs/", "entrepreneur"),
     ("rendez-vous/", "appointment"),
     ("informations-collectives/", "info_session"),
+    ("formations/catalogue/", "training_type"),
+    ("formations/financements/", "funding_request"),
+    ("formations/programmes/", "training_programme"),
+    ("formations/inscriptions/", "training_registration"),
+    ("formations/", "training_session"),
+    ("factures/", "invoice"),
+    ("clients/", "customer"),
+    ("devis/", "quote"),
+    ("paiements/", "payment"),
+    ("relances/", "reminder"),
 )
 
 
@@ -89,6 +101,8 @@ def _objects(personas):
             entrepreneur=record, staff=personas["officer"], date=datetime.date(2030, 1, 7)
         ),
         "info_session": InfoSession.objects.create(date=datetime.date(2030, 1, 8), place="Chorges"),
+        **training_objects(personas),
+        **invoicing_objects(personas),
     }
 
 

@@ -114,6 +114,7 @@ def test_manager_uploads_a_logo_shown_in_every_page(manager, cooperative, settin
     ],
 )
 def test_invoicing_settings_are_checked_on_the_form(manager, cooperative, field, value, message):
-    response = client_for(manager).post("/gestion/cooperative/", cooperative_form(cooperative, **{field: value}))
+    data = cooperative_form(cooperative, **{field: value})
+    response = client_for(manager).post("/gestion/cooperative/", data)
     assert response.status_code == 200
     assert message in response.content.decode()

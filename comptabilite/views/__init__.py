@@ -1,0 +1,1 @@
+"""Pages of invoicing: ``backoffice`` (support team), ``portal`` (entrepreneur), ``downloads`` (PDFs)."""
