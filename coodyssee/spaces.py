@@ -17,17 +17,35 @@ class NavItem:
     action: str
 
 
-NAVIGATION: dict[str, list[NavItem]] = {
+@dataclass(frozen=True)
+class NavGroup:
+    """A drop-down menu: shown when at least one of its items is allowed."""
+
+    label: str
+    items: tuple[NavItem, ...]
+
+
+NAVIGATION: dict[str, list[NavItem | NavGroup]] = {
     Space.BACKOFFICE: [
         NavItem(_("Tableau de bord"), "backoffice:home", "backoffice.view"),
         NavItem(_("Entrepreneurs"), "backoffice:entrepreneurs", "entrepreneurs.view"),
-        NavItem(_("Rendez-vous"), "backoffice:appointments", "entrepreneurs.view"),
+        NavGroup(
+            _("Accompagnement"),
+            (
+                NavItem(_("Rendez-vous"), "backoffice:appointments", "entrepreneurs.view"),
+                NavItem(_("Informations collectives"), "backoffice:info_sessions", "info_sessions.view"),
+                NavItem(_("Statistiques"), "backoffice:stats", "stats.view"),
+            ),
+        ),
         NavItem(_("Facturation"), "backoffice:invoices", "invoicing.view"),
-        NavItem(_("Informations collectives"), "backoffice:info_sessions", "info_sessions.view"),
         NavItem(_("Formations"), "backoffice:training_sessions", "training.view"),
-        NavItem(_("Statistiques"), "backoffice:stats", "stats.view"),
-        NavItem(_("Comptes"), "backoffice:people", "people.view"),
-        NavItem(_("Coopérative"), "backoffice:cooperative", "cooperative.edit"),
+        NavGroup(
+            _("Administration"),
+            (
+                NavItem(_("Comptes"), "backoffice:people", "people.view"),
+                NavItem(_("Coopérative"), "backoffice:cooperative", "cooperative.edit"),
+            ),
+        ),
     ],
     Space.PORTAL: [
         NavItem(_("Accueil"), "portal:home", "portal.view"),
@@ -55,15 +73,23 @@ def navigation_for(request) -> list[dict]:
     if space is None:
         return []
     path = request.path
-    items = []
-    for item in NAVIGATION[space]:
+
+    def entry(item: NavItem) -> dict | None:
         if not has_perm(request.user, item.action):
-            continue
+            return None
         url = reverse(item.url_name)
         home = item.url_name == SPACE_HOME_URLS[space]
-        items.append(
-            {"label": item.label, "url": url, "active": path == url if home else path.startswith(url)}
-        )
+        return {"label": item.label, "url": url, "active": path == url if home else path.startswith(url)}
+
+    items = []
+    for node in NAVIGATION[space]:
+        if isinstance(node, NavGroup):
+            children = [child for child in map(entry, node.items) if child]
+            if children:
+                active = any(child["active"] for child in children)
+                items.append({"label": node.label, "children": children, "active": active})
+        elif (item := entry(node)) is not None:
+            items.append(item)
     return items
 
 
