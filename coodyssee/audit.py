@@ -110,8 +110,12 @@ def _with_labels(instance: Audited, changes: dict) -> dict:
         if not field.is_relation or not field.many_to_one:
             continue
         model = field.related_model
-        ids = [value for value in values if value is not None]
-        names = {str(obj.pk): str(obj) for obj in model._default_manager.filter(pk__in=ids)}
+        names = {}
+        if field.is_cached(instance) and (related := field.get_cached_value(instance)) is not None:
+            names[str(related.pk)] = str(related)  # the new value is already loaded: no query
+        ids = [value for value in values if value is not None and value not in names]
+        if ids:
+            names.update({str(obj.pk): str(obj) for obj in model._default_manager.filter(pk__in=ids)})
         changes[name] = [names.get(value, value) if value is not None else None for value in values]
     return changes
 

@@ -1,0 +1,95 @@
+"""Invoice issuing throughput on PostgreSQL: 8 concurrent issuers, PDF rendering off and on.
+
+Runs after the demo benchmark (the demo's accountant and a controlled document are the templates).
+Each issuer is a forked process with its own connection, as gunicorn or Celery workers would be.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+
+from django.conf import settings
+from django.db import connection, connections
+
+from benchmarks import benchmark
+
+ISSUERS = 8
+
+
+def _clone_controlled(count: int) -> list[int]:
+    from comptabilite.models import Invoice, InvoiceLine, InvoiceStatus
+
+    template = Invoice.objects.filter(status=InvoiceStatus.CONTROLLED, kind="invoice").order_by("pk").first()
+    lines = list(template.lines.all())
+    copies = []
+    for _n in range(count):
+        copy = Invoice.objects.get(pk=template.pk)
+        copy.pk = None
+        copy._state.adding = True
+        copies.append(copy)
+    Invoice.objects.bulk_create(copies)
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=copy,
+            description=line.description,
+            quantity=line.quantity,
+            unit=line.unit,
+            unit_price=line.unit_price,
+            vat_rate=line.vat_rate,
+            total_ht=line.total_ht,
+        )
+        for copy in copies
+        for line in lines
+    )
+    return [copy.pk for copy in copies]
+
+
+def _issue(invoice_ids, staff_id, render_pdf, results) -> None:
+    from comptabilite import services
+    from comptabilite.models import Invoice
+    from coodyssee.models import User
+
+    settings.INVOICE_RENDER_PDF_ON_ISSUE = render_pdf
+    staff = User.objects.get(pk=staff_id)
+    started = time.monotonic()
+    for invoice_id in invoice_ids:
+        services.invoice_issue(by=staff, invoice=Invoice(pk=invoice_id))
+    finished = time.monotonic()
+    connections.close_all()
+    results.put((started, finished))
+
+
+def _run(count: int, issuers: int, render_pdf: bool) -> float:
+    from coodyssee.models import User
+
+    staff_id = User.objects.get(email="comptabilite@demo.coodyssee.fr").pk
+    ids = _clone_controlled(count)
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    workers = [
+        context.Process(target=_issue, args=(ids[n::issuers], staff_id, render_pdf, results))
+        for n in range(issuers)
+    ]
+    for worker in workers:
+        worker.start()
+    spans = [results.get(timeout=600) for _worker in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    elapsed = max(end for _start, end in spans) - min(start for start, _end in spans)
+    return count / elapsed
+
+
+@benchmark("Émission de factures (PostgreSQL, émetteurs concurrents)")
+def bench_issue_throughput():
+    if connection.vendor != "postgresql":
+        return [("skipped", "needs PostgreSQL: run `DATABASE_URL=postgres://… make bench`")]
+    without_pdf = _run(400, ISSUERS, render_pdf=False)
+    one_issuer = _run(100, 1, render_pdf=False)
+    with_pdf = _run(40, ISSUERS, render_pdf=True)
+    return [
+        (f"issued/s without PDF, {ISSUERS} issuers × 50 (target ≥ 200)", f"{without_pdf:.0f}"),
+        ("issued/s without PDF, 1 issuer × 100", f"{one_issuer:.0f}"),
+        (f"issued/s with Factur-X PDF rendered and stored, {ISSUERS} issuers × 5", f"{with_pdf:.1f}"),
+    ]
