@@ -99,3 +99,11 @@ def test_development_defaults_need_no_variable():
     result = run_manage("shell", "-c", code, env_overrides={}, drop=("SECRET_KEY", "EMAIL_HOST"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "development console True True"
+
+
+def test_numbers_in_templates_have_no_thousand_separator():
+    # Ids in links and form values, and years, must never render as "3 864" (a PostgreSQL run found it).
+    from django.template import engines
+
+    template = engines["django"].from_string('<a href="?activity={{ pk }}">{{ year }}</a>')
+    assert template.render({"pk": 3864, "year": 2017}) == '<a href="?activity=3864">2017</a>'
