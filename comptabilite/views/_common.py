@@ -6,14 +6,16 @@ from __future__ import annotations
 import csv
 from decimal import Decimal
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 
-from comptabilite import selectors
-from comptabilite.forms import LineFormSet
+from comptabilite import selectors, services
+from comptabilite.forms import InvoiceForm, LineFormSet, line_initial
 from comptabilite.models import CONTROL_CHECKLIST, Invoice, InvoiceStatus
 from comptabilite.models.choices import DEFAULT_EARLY_PAYMENT_TEXT
 from comptabilite.tables import document_label
@@ -182,3 +184,32 @@ def csv_amount(value) -> str:
 
 def csv_date(value) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def edit_draft(request, pk, *, space: str):
+    """Edit a draft's header and lines, in the back-office or the portal (``space`` names the URLs)."""
+    invoice = selectors.access_invoice(request.user, pk, write=True)
+    if invoice.status != InvoiceStatus.DRAFT:
+        messages.error(request, _("Seul un brouillon se modifie : ce document est en contrôle ou émis."))
+        return redirect(f"{space}:invoice", pk=invoice.pk)
+    initial = InvoiceForm.initial_for(invoice)
+    if request.GET.get("customer"):
+        initial["customer"] = request.GET["customer"]
+    form = InvoiceForm(
+        request.POST or None, activity=invoice.activity, initial=initial, lock_customer=invoice.is_credit_note
+    )
+    lines = line_formset(request.POST or None, initial=line_initial(invoice))
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        kept, origins = lines.lines()
+        try:
+            services.invoice_update(by=request.user, invoice=invoice, lines=kept, **form.cleaned_data)
+        except DomainError as error:
+            attach_errors(error, form, lines, origins)
+        else:
+            messages.success(request, _("Brouillon enregistré."))
+            return redirect(f"{space}:invoice", pk=invoice.pk)
+    return render(
+        request,
+        "comptabilite/invoice_form.html",
+        {"form": form, "lines": lines, "activity": invoice.activity, "invoice": invoice, "space": space},
+    )

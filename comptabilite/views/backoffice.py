@@ -34,7 +34,6 @@ from comptabilite.forms import (
     PaymentForm,
     ReminderSelectionForm,
     SendForm,
-    line_initial,
     plain_quantity,
 )
 from comptabilite.models import DunningLevel, DunningLog, DunningStatus, InvoiceStatus, Payment, PaymentStatus
@@ -55,6 +54,7 @@ from comptabilite.views._common import (
     csv_query,
     csv_response,
     document_context,
+    edit_draft,
     line_formset,
     members_of,
     new_invoice_initial,
@@ -167,37 +167,7 @@ def invoice_create(request):
 
 @permission("invoicing.view")
 def invoice_edit(request, pk):
-    invoice = selectors.access_invoice(request.user, pk, write=True)
-    if invoice.status != InvoiceStatus.DRAFT:
-        messages.error(request, _("Seul un brouillon se modifie : ce document est en contrôle ou émis."))
-        return redirect("backoffice:invoice", pk=invoice.pk)
-    initial = InvoiceForm.initial_for(invoice)
-    if request.GET.get("customer"):
-        initial["customer"] = request.GET["customer"]
-    form = InvoiceForm(
-        request.POST or None, activity=invoice.activity, initial=initial, lock_customer=invoice.is_credit_note
-    )
-    lines = line_formset(request.POST or None, initial=line_initial(invoice))
-    if request.method == "POST" and form.is_valid() and lines.is_valid():
-        kept, origins = lines.lines()
-        try:
-            services.invoice_update(by=request.user, invoice=invoice, lines=kept, **form.cleaned_data)
-        except DomainError as error:
-            attach_errors(error, form, lines, origins)
-        else:
-            messages.success(request, _("Brouillon enregistré."))
-            return redirect("backoffice:invoice", pk=invoice.pk)
-    return render(
-        request,
-        "comptabilite/invoice_form.html",
-        {
-            "form": form,
-            "lines": lines,
-            "activity": invoice.activity,
-            "invoice": invoice,
-            "space": "backoffice",
-        },
-    )
+    return edit_draft(request, pk, space="backoffice")
 
 
 @require_POST
