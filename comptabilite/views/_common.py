@@ -213,3 +213,30 @@ def edit_draft(request, pk, *, space: str):
         "comptabilite/invoice_form.html",
         {"form": form, "lines": lines, "activity": invoice.activity, "invoice": invoice, "space": space},
     )
+
+
+def create_draft(request, activity: Activity, *, space: str, saved_message: str):
+    """New draft for ``activity``: header and lines, in the back-office or the portal."""
+    form = InvoiceForm(
+        request.POST or None,
+        activity=activity,
+        members=members_of(activity),
+        initial=new_invoice_initial(request),
+    )
+    lines = line_formset(request.POST or None)
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        kept, origins = lines.lines()
+        try:
+            invoice = services.invoice_create(
+                by=request.user, activity=activity, lines=kept, **form.cleaned_data
+            )
+        except DomainError as error:
+            attach_errors(error, form, lines, origins)
+        else:
+            messages.success(request, saved_message)
+            return redirect(f"{space}:invoice", pk=invoice.pk)
+    return render(
+        request,
+        "comptabilite/invoice_form.html",
+        {"form": form, "lines": lines, "activity": activity, "space": space},
+    )

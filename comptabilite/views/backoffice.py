@@ -29,7 +29,6 @@ from comptabilite.forms import (
     CreditLineFormSet,
     CreditNoteForm,
     CustomerForm,
-    InvoiceForm,
     PaymentCancelForm,
     PaymentForm,
     ReminderSelectionForm,
@@ -47,17 +46,14 @@ from comptabilite.tables import (
 from comptabilite.views._common import (
     PER_PAGE,
     activities_with_members,
-    attach_errors,
     chosen_activity,
+    create_draft,
     csv_amount,
     csv_date,
     csv_query,
     csv_response,
     document_context,
     edit_draft,
-    line_formset,
-    members_of,
-    new_invoice_initial,
     preview_totals,
     safe_next,
 )
@@ -139,30 +135,7 @@ def invoice_create(request):
         return render(
             request, "comptabilite/activity_choose.html", {"form": ActivityForm(activities=activities)}
         )
-    members = members_of(activity)
-    form = InvoiceForm(
-        request.POST or None,
-        activity=activity,
-        members=members,
-        initial=new_invoice_initial(request),
-    )
-    lines = line_formset(request.POST or None)
-    if request.method == "POST" and form.is_valid() and lines.is_valid():
-        kept, origins = lines.lines()
-        try:
-            invoice = services.invoice_create(
-                by=request.user, activity=activity, lines=kept, **form.cleaned_data
-            )
-        except DomainError as error:
-            attach_errors(error, form, lines, origins)
-        else:
-            messages.success(request, _("Brouillon enregistré."))
-            return redirect("backoffice:invoice", pk=invoice.pk)
-    return render(
-        request,
-        "comptabilite/invoice_form.html",
-        {"form": form, "lines": lines, "activity": activity, "space": "backoffice"},
-    )
+    return create_draft(request, activity, space="backoffice", saved_message=_("Brouillon enregistré."))
 
 
 @permission("invoicing.view")

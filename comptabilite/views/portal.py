@@ -22,7 +22,6 @@ from comptabilite.filters import PortalCustomerFilter, PortalInvoiceFilter, Quot
 from comptabilite.forms import (
     ActivityForm,
     CustomerForm,
-    InvoiceForm,
     QuoteForm,
     QuoteStatusForm,
     line_initial,
@@ -35,11 +34,10 @@ from comptabilite.views._common import (
     activities_with_members,
     attach_errors,
     chosen_activity,
+    create_draft,
     document_context,
     edit_draft,
     line_formset,
-    members_of,
-    new_invoice_initial,
     preview_totals,
     safe_next,
 )
@@ -102,28 +100,11 @@ def invoice_create(request):
     activity, response = _activity_or_chooser(request, _("Nouvelle facture"))
     if response is not None:
         return response
-    form = InvoiceForm(
-        request.POST or None,
-        activity=activity,
-        members=members_of(activity),
-        initial=new_invoice_initial(request),
-    )
-    lines = line_formset(request.POST or None)
-    if request.method == "POST" and form.is_valid() and lines.is_valid():
-        kept, origins = lines.lines()
-        try:
-            invoice = services.invoice_create(
-                by=request.user, activity=activity, lines=kept, **form.cleaned_data
-            )
-        except DomainError as error:
-            attach_errors(error, form, lines, origins)
-        else:
-            messages.success(request, _("Brouillon enregistré. Soumettez-le au contrôle quand il est prêt."))
-            return redirect("portal:invoice", pk=invoice.pk)
-    return render(
+    return create_draft(
         request,
-        "comptabilite/invoice_form.html",
-        {"form": form, "lines": lines, "activity": activity, "space": "portal"},
+        activity,
+        space="portal",
+        saved_message=_("Brouillon enregistré. Soumettez-le au contrôle quand il est prêt."),
     )
 
 
