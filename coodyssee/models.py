@@ -172,6 +172,33 @@ class Cooperative(Audited, models.Model):
     quote_number_format = models.CharField(
         _("format des numéros de devis"), max_length=40, default="D{year}-{seq:05d}"
     )
+    # Accounting: closing date of the ledger, VAT return period, treasury alerts.
+    ledger_closed_until = models.DateField(
+        _("comptabilité clôturée jusqu'au"),
+        null=True,
+        blank=True,
+        help_text=_("Aucune écriture ne peut être passée à cette date ou avant."),
+    )
+    vat_period = models.CharField(
+        _("périodicité des déclarations de TVA"),
+        max_length=10,
+        choices=[("month", _("mensuelle (CA3)")), ("quarter", _("trimestrielle (CA3)"))],
+        default="month",
+    )
+    treasury_alert_threshold = models.DecimalField(
+        _("seuil d'alerte de trésorerie (€)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text=_("Une activité dont la trésorerie disponible passe sous ce seuil est signalée."),
+    )
+    forecast_drift_percent = models.PositiveSmallIntegerField(
+        _("écart toléré à la prévision (%)"),
+        default=30,
+        help_text=_(
+            "Au-delà, l'activité est signalée (chiffre d'affaires de l'année à date contre prévision)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("coopérative")

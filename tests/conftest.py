@@ -28,6 +28,23 @@ def _private_files(settings, tmp_path_factory):
     settings.PRIVATE_MEDIA_ROOT = base / "private"
 
 
+@pytest.fixture(autouse=True)
+def _ledger_chart(request):
+    # The chart of accounts is installed by a migration; a transactional test empties every table after
+    # itself, so put it back for each test that uses the database.
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if "transactional_db" in names or "live_server" in names or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif marker or "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from comptabilite.ledger.chart import ensure_chart
+
+    ensure_chart()
+
+
 def make_person(
     email: str, roles: tuple[str, ...], *, first_name="Prénom", last_name="Nom", entrepreneur=False
 ):

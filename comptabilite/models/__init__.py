@@ -23,15 +23,44 @@ from comptabilite.models.counters import NumberingCounter
 from comptabilite.models.customers import Customer
 from comptabilite.models.documents import MUTABLE_AFTER_ISSUE, Invoice, IssuedDocumentError
 from comptabilite.models.events import DocumentEvent
+from comptabilite.models.expenses import (
+    EXPENSE_ACCOUNTS,
+    Expense,
+    ExpenseCategory,
+    ExpenseKind,
+    ExpenseStatus,
+)
+from comptabilite.models.ledger import (
+    Account,
+    AnalyticSection,
+    Entry,
+    EntryCounter,
+    EntryLine,
+    Journal,
+    PostedEntryError,
+    SectionMonth,
+)
 from comptabilite.models.lines import InvoiceLine
 from comptabilite.models.payments import DunningLevel, DunningLog, Payment, PaymentRecordError
 from comptabilite.models.quotes import Quote, QuoteLine
+from comptabilite.models.treasury import (
+    AlertKind,
+    ContributionRule,
+    Forecast,
+    MonthlyStatement,
+    TreasuryAlert,
+)
 
 __all__ = [
     "CONTROL_CHECKLIST",
+    "EXPENSE_ACCOUNTS",
     "MUTABLE_AFTER_ISSUE",
     "VAT_EXEMPTION_CATEGORIES",
     "VAT_RATES",
+    "Account",
+    "AlertKind",
+    "AnalyticSection",
+    "ContributionRule",
     "Customer",
     "CustomerKind",
     "DocumentEvent",
@@ -40,19 +69,32 @@ __all__ = [
     "DunningLevel",
     "DunningLog",
     "DunningStatus",
+    "Entry",
+    "EntryCounter",
+    "EntryLine",
     "EventKind",
+    "Expense",
+    "ExpenseCategory",
+    "ExpenseKind",
+    "ExpenseStatus",
+    "Forecast",
     "Invoice",
     "InvoiceLine",
     "InvoiceStatus",
     "IssuedDocumentError",
+    "Journal",
+    "MonthlyStatement",
     "NumberingCounter",
     "OperationCategory",
     "Payment",
     "PaymentMethod",
     "PaymentRecordError",
     "PaymentStatus",
+    "PostedEntryError",
     "Quote",
     "QuoteLine",
     "QuoteStatus",
+    "SectionMonth",
+    "TreasuryAlert",
     "VatExemption",
 ]

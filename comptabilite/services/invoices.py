@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptabilite import numbering
+from comptabilite.ledger import automatic as ledger
 from comptabilite.models import (
     CONTROL_CHECKLIST,
     Customer,
@@ -352,6 +353,7 @@ def invoice_issue(*, by, invoice: Invoice) -> Invoice:
         invoice.issued_by = by
         invoice.save()
         record_event(kind=EventKind.ISSUED, by=by, invoice=invoice, data={"number": invoice.number})
+        ledger.post_invoice(invoice, by=by, cooperative=coop)
         if original is not None:
             original.amount_credited += invoice.total_ttc
             original.save(update_fields=["amount_credited", "updated_at"])

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comptabilite.ledger import automatic as ledger
 from comptabilite.models import EventKind, Invoice, Payment, PaymentMethod
 from comptabilite.services._common import record_event
 from coodyssee.errors import DomainError
@@ -55,6 +56,7 @@ def payment_record(
             reference=reference.strip()[:100],
             recorded_by=by,
         )
+        ledger.post_payment(payment, invoice, already_paid=invoice.amount_paid, by=by)
         invoice.amount_paid += amount
         invoice.save(update_fields=["amount_paid", "updated_at"])
         record_event(
@@ -86,6 +88,7 @@ def payment_cancel(*, by, payment: Payment, reason: str) -> Payment:
         payment.cancelled_by = by
         payment.cancel_reason = reason[:200]
         payment.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+        ledger.post_payment_cancel(payment, by=by)
         invoice.amount_paid -= payment.amount
         invoice.save(update_fields=["amount_paid", "updated_at"])
         record_event(
