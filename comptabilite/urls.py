@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from comptabilite import urls_expenses, urls_ledger, urls_treasury
 from comptabilite.views import backoffice, downloads, portal
 
 backoffice_urlpatterns = [
@@ -52,3 +53,8 @@ portal_urlpatterns = [
     path("devis/<int:pk>/facturer/", portal.quote_invoice, name="quote_invoice"),
     path("devis/<int:pk>/pdf/", downloads.portal_quote_pdf, name="quote_pdf"),
 ]
+
+# The accounting pages live in their own modules (expenses, treasury, ledger/VAT/FEC).
+for _module in (urls_expenses, urls_treasury, urls_ledger):
+    backoffice_urlpatterns += _module.backoffice_urlpatterns
+    portal_urlpatterns += _module.portal_urlpatterns

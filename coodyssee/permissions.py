@@ -67,6 +67,22 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "payments.record": frozenset({Role.MANAGER, Role.ACCOUNTANT}),
     "dunning.run": frozenset({Role.MANAGER, Role.ACCOUNTANT}),
     "portal.invoicing": frozenset({Role.ENTREPRENEUR}),
+    # accounting and treasury (comptabilite app): entrepreneurs submit expenses and read their own
+    # treasury; the accountant and the manager validate, pay, post and export; every staff member reads.
+    "expenses.view": STAFF_ROLES,
+    "expenses.validate": frozenset({Role.MANAGER, Role.ACCOUNTANT}),
+    "expenses.pay": frozenset({Role.MANAGER, Role.ACCOUNTANT}),
+    "portal.expenses": frozenset({Role.ENTREPRENEUR}),
+    "treasury.view": STAFF_ROLES,
+    "portal.treasury": frozenset({Role.ENTREPRENEUR}),
+    "ledger.view": frozenset({Role.MANAGER, Role.ACCOUNTANT}),
+    "ledger.post": frozenset({Role.MANAGER, Role.ACCOUNTANT}),
+    "ledger.settings": frozenset({Role.MANAGER, Role.ACCOUNTANT}),
+    "ledger.export": frozenset({Role.MANAGER, Role.ACCOUNTANT}),
+    "vat.view": frozenset({Role.MANAGER, Role.ACCOUNTANT}),
+    "budget.view": STAFF_ROLES,
+    "budget.edit": frozenset({Role.MANAGER, Role.ACCOUNTANT}),
+    "associates.budget": frozenset({Role.ASSOCIATE}),
     # training (formation app)
     "training.view": STAFF_ROLES,
     "training.manage": frozenset({Role.MANAGER, Role.ACCOMPANIMENT}),

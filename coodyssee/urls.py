@@ -10,6 +10,7 @@ from coodyssee import views
 from coodyssee.health import healthz
 from entrepreneurs import urls as entrepreneurs_urls
 from formation import urls as formation_urls
+from gouvernance import urls as gouvernance_urls
 
 backoffice_patterns = [
     path("", views.backoffice_home, name="home"),
@@ -22,6 +23,7 @@ backoffice_patterns = [
     *entrepreneurs_urls.backoffice_urlpatterns,
     *comptabilite_urls.backoffice_urlpatterns,
     *formation_urls.backoffice_urlpatterns,
+    *gouvernance_urls.backoffice_urlpatterns,
 ]
 portal_patterns = [
     path("", views.portal_home, name="home"),
@@ -31,6 +33,7 @@ portal_patterns = [
 ]
 associates_patterns = [
     path("", views.associates_home, name="home"),
+    *gouvernance_urls.associates_urlpatterns,
 ]
 
 urlpatterns = [

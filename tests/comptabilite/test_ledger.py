@@ -17,7 +17,7 @@ from comptabilite.ledger.posting import EntrySpec, Line, post_entry, reverse_ent
 from comptabilite.ledger.summaries import rebuild
 from comptabilite.models import ContributionRule, Entry, EntryLine, PostedEntryError, SectionMonth
 from coodyssee.errors import DomainError
-from tests.comptabilite.conftest import issued, line
+from tests.comptabilite.conftest import issued
 
 D = Decimal
 
