@@ -246,3 +246,64 @@ def post_payment_cancel(payment, *, by=None, date: datetime.date | None = None) 
     return reverse_entry(
         entry, by=by, date=date, label=_("Annulation du règlement %(number)s") % {"number": entry.fec_number}
     )
+
+
+# --- expenses ---------------------------------------------------------------------------------------------
+
+
+def entrepreneur_aux(entrepreneur_id: int) -> str:
+    return f"E{entrepreneur_id:06d}"
+
+
+def _expense_creditor(expense) -> tuple[str, str, str]:
+    """``(account, aux code, aux label)`` of whom the expense is owed to: the supplier (401) or, for an
+    expense report, the entrepreneur who paid it (421)."""
+    from comptabilite.models import ExpenseKind
+
+    if expense.kind == ExpenseKind.SUPPLIER:
+        name = expense.supplier or _("Fournisseur")
+        return chart.SUPPLIERS, supplier_aux(name), name[:200]
+    person = expense.entrepreneur
+    return chart.SALARIES_DUE, entrepreneur_aux(expense.entrepreneur_id), str(person)[:200]
+
+
+def expense_entry_spec(expense, *, activity_section: int) -> EntrySpec:
+    """The purchase entry of a validated expense: charge (HT), deductible VAT, owed to the creditor (TTC)."""
+    account, aux, aux_label = _expense_creditor(expense)
+    label = f"{expense.get_kind_display()} {expense.description}"[:200]
+    lines = [Line(expense.account_code, activity_section, debit=expense.amount_ht)]
+    if expense.vat:
+        lines.append(Line(chart.VAT_DEDUCTIBLE, activity_section, debit=expense.vat))
+    lines.append(
+        Line(account, activity_section, credit=expense.amount_ttc, aux_code=aux, aux_label=aux_label)
+    )
+    return EntrySpec(
+        journal=journal_code("purchases"),
+        date=expense.date,
+        label=label,
+        lines=lines,
+        piece_ref=(expense.supplier_invoice_number or f"ND{expense.pk}")[:60],
+        piece_date=expense.date,
+        source="expense",
+        expense_id=expense.pk,
+        entrepreneur_id=expense.entrepreneur_id,
+    )
+
+
+def expense_payment_spec(expense, *, activity_section: int, date: datetime.date) -> EntrySpec:
+    """The bank entry paying a validated expense to its creditor."""
+    account, aux, aux_label = _expense_creditor(expense)
+    return EntrySpec(
+        journal=journal_code("bank"),
+        date=date,
+        label=(_("Paiement %(what)s") % {"what": expense.description})[:200],
+        lines=[
+            Line(account, activity_section, debit=expense.amount_ttc, aux_code=aux, aux_label=aux_label),
+            Line(chart.BANK, activity_section, credit=expense.amount_ttc),
+        ],
+        piece_ref=(expense.payment_reference or expense.supplier_invoice_number or f"ND{expense.pk}")[:60],
+        piece_date=date,
+        source="expense_payment",
+        expense_id=expense.pk,
+        entrepreneur_id=expense.entrepreneur_id,
+    )
