@@ -15,7 +15,8 @@ Format: docs/import-format.md §1. One row = one document with one line (``amoun
   another format is kept as text and does not touch the counter. An imported rank already used in its
   series is an error.
 - Rows are written with ``bulk_create`` (thousands of rows import in seconds); each document gets one
-  ``imported`` history event.
+  ``imported`` history event, and its ledger entries (sale with contribution, payment) like a live
+  document's. A document dated on or before the ledger's closing date is refused.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptabilite import numbering
+from comptabilite.ledger.documents import post_documents
 from comptabilite.models import (
     Customer,
     CustomerKind,
@@ -128,6 +130,17 @@ class InvoicesImporter(FileImporter):
             if not person.individual_activities:
                 report.error(
                     row.line, "entrepreneur_ref", _("cette personne n'a pas d'activité individuelle")
+                )
+                continue
+            closed = cooperative.ledger_closed_until if cooperative else None
+            if closed and (
+                values["date"] <= closed or (values.get("paid_on") and values["paid_on"] <= closed)
+            ):
+                report.error(
+                    row.line,
+                    "date" if values["date"] <= closed else "paid_on",
+                    _("la comptabilité est clôturée jusqu'au %(date)s")
+                    % {"date": closed.strftime("%d/%m/%Y")},
                 )
                 continue
             if values.get("paid_on") and values["kind"] == DocumentKind.CREDIT_NOTE:
@@ -239,7 +252,7 @@ class InvoicesImporter(FileImporter):
         for document, line in zip(documents, lines, strict=True):
             line.invoice = document
         InvoiceLine.objects.bulk_create(lines, batch_size=1000)
-        Payment.objects.bulk_create(
+        payments = Payment.objects.bulk_create(
             [
                 Payment(
                     invoice=document,
@@ -253,6 +266,9 @@ class InvoicesImporter(FileImporter):
             ],
             batch_size=1000,
         )
+        for document, (_row, person, *_rest) in zip(documents, planned, strict=True):
+            document.entrepreneur = person
+        post_documents(documents, payments, cooperative=cooperative)
         DocumentEvent.objects.bulk_create(
             [
                 DocumentEvent(

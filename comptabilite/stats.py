@@ -4,8 +4,8 @@
 their counts — issued documents only (drafts are not turnover). ``mutualisation``: each document's
 contribution is ``amount_ht × rate / 100`` rounded half-up to the cent (negative for a credit note), the
 rate being the entrepreneur's ``contribution_rate`` or else the cooperative's default; figures are
-taken over each entrepreneur's sum for the year. No fixed monthly contribution is configurable yet, so
-none is added.
+taken over each entrepreneur's sum for the year. The sums are read from the ledger (account 6586, posted
+with every issued document and with the fixed monthly contributions), so they are what was accounted.
 
 Sums are made in Python ``Decimal`` over the year's rows (a few thousand): SQLite has no decimal type.
 """
@@ -17,7 +17,6 @@ from collections.abc import Hashable, Iterable
 from decimal import Decimal
 
 from comptabilite.models import DocumentKind, Invoice, InvoiceStatus
-from coodyssee.models import Cooperative
 from coodyssee.money import ZERO, apply_rate
 
 BAND_LOW, BAND_HIGH = Decimal(2000), Decimal(4000)
@@ -58,7 +57,12 @@ def contributions_by_entrepreneur(
 
 def mutualisation_figures(documents: Iterable[tuple[Hashable, str, Decimal, Decimal]]) -> dict:
     """The ``mutualisation`` figures of ``(entrepreneur, kind, amount_ht, rate)`` rows (pure function)."""
-    sums = contributions_by_entrepreneur(documents).values()
+    return figures_of_sums(contributions_by_entrepreneur(documents))
+
+
+def figures_of_sums(by_person: dict[Hashable, Decimal]) -> dict:
+    """The ``mutualisation`` figures of each contributor's Σ for the year."""
+    sums = list(by_person.values())
     total = sum(sums, ZERO)
     return {
         "total": f"{total:.2f}",
@@ -68,16 +72,24 @@ def mutualisation_figures(documents: Iterable[tuple[Hashable, str, Decimal, Deci
     }
 
 
-def contribution_documents(year: int) -> list[tuple[int, str, Decimal, Decimal]]:
-    """``(entrepreneur id, kind, amount_ht, rate)`` of the issued documents dated in ``year``."""
-    cooperative = Cooperative.objects.order_by("pk").first()
-    default = cooperative.default_contribution_rate if cooperative else ZERO
-    rows = _issued_in(year).values_list(
-        "entrepreneur_id", "kind", "total_ht", "entrepreneur__contribution_rate"
+def contribution_sums(year: int) -> dict[Hashable, Decimal]:
+    """Each entrepreneur's contribution for ``year``, read from the ledger: Σ of the contribution account
+    (6586, debit − credit) over the lines dated in the year, by the entry's entrepreneur (an entry without
+    one counts for its analytic section)."""
+    from comptabilite.ledger.chart import CONTRIBUTION_CHARGE
+    from comptabilite.models import EntryLine
+
+    sums: dict[Hashable, Decimal] = defaultdict(lambda: ZERO)
+    rows = (
+        EntryLine.objects.filter(account_id=CONTRIBUTION_CHARGE, date__year=year)
+        .order_by()
+        .values_list("entry__entrepreneur_id", "section_id", "debit", "credit")
     )
-    return [(person, kind, amount, default if rate is None else rate) for person, kind, amount, rate in rows]
+    for person, section, debit, credit in rows.iterator(chunk_size=5000):
+        sums[person if person is not None else ("section", section)] += debit - credit
+    return dict(sums)
 
 
 def mutualisation(year: int) -> dict:
-    """The ``mutualisation`` section of the annual report for ``year``."""
-    return mutualisation_figures(contribution_documents(year))
+    """The ``mutualisation`` section of the annual report for ``year``, from the ledger."""
+    return figures_of_sums(contribution_sums(year))

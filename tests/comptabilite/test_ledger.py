@@ -227,3 +227,47 @@ def test_summaries_follow_every_posting_and_match_a_rebuild(issued_invoice, acco
     found = rebuild()
     assert [(d.column, d.stored, d.expected) for d in found] == [("cash", D("1.00"), D("1200.00"))]
     assert rebuild(apply=False) == []
+
+
+@pytest.fixture
+def imported(coop):
+    from entrepreneurs import services as journey_services
+    from tests.comptabilite.test_import import GOOD, run
+
+    journey_services.entrepreneur_create(ref="E001", first_name="Lucie", last_name="Faure")
+    journey_services.entrepreneur_create(ref="E002", first_name="Marc", last_name="Autre")
+    result = run(GOOD)
+    assert result.ok, result.errors
+    return result
+
+
+def test_an_import_posts_sales_payments_and_contribution(imported):
+    from comptabilite.models import Invoice
+
+    first = Invoice.objects.get(number="2017-00001")
+    assert balances(Entry.objects.get(invoice=first, source="invoice")) == {
+        "411": D("1200.00"),
+        "706": D("-1000.00"),
+        "44574": D("-200.00"),
+        "6586": D("120.00"),
+        "7586": D("-120.00"),
+    }
+    assert balances(Entry.objects.get(invoice=first, source="payment"))["44571"] == D("-200.00")
+    contribution = sum((row.debit - row.credit for row in EntryLine.objects.filter(account_id="6586")), D(0))
+    # 12 % of 1000 + 250 + 99.99 − 100 (credit note) + 19.60, each rounded: 120 + 30 + 12 − 12 + 2.35
+    assert contribution == D("152.35")
+    assert rebuild(apply=False) == []
+
+
+def test_an_import_into_a_closed_period_is_refused_with_the_line(coop):
+    from entrepreneurs import services as journey_services
+    from tests.comptabilite.test_import import GOOD, run
+
+    journey_services.entrepreneur_create(ref="E001", first_name="Lucie", last_name="Faure")
+    journey_services.entrepreneur_create(ref="E002", first_name="Marc", last_name="Autre")
+    coop.ledger_closed_until = datetime.date(2016, 12, 31)
+    coop.save()
+    result = run(GOOD)
+    assert not result.ok
+    assert result.errors == ["invoices.csv:6: date: la comptabilité est clôturée jusqu'au 31/12/2016"]
+    assert not Entry.objects.exists()
