@@ -25,7 +25,9 @@ def main(argv: list[str]) -> int:
 
     selected = [(title, func) for title, func in REGISTRY if not argv or any(a in title for a in argv)]
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    old_name = connection.creation.create_test_db(
+        verbosity=0, keepdb=False, serialize=False, autoclobber=True
+    )
     sections = []
     try:
         for title, func in selected:
