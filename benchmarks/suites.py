@@ -64,4 +64,4 @@ def bench_people_list():
     ]
 
 
-from benchmarks import invoicing_bench, pdf_bench  # noqa: E402, F401 - they register themselves
+from benchmarks import invoicing_bench, ledger_bench, pdf_bench  # noqa: E402, F401 - they register themselves

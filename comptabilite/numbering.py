@@ -27,6 +27,7 @@ import re
 import string
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -124,11 +125,21 @@ def locked_counter(series: str, year: int) -> NumberingCounter:
 
 
 def next_number(*, series: str, year: int, number_format: NumberFormat) -> tuple[str, int]:
-    """``(number, rank)`` of the next document in the series; call inside the issuing transaction."""
-    counter = locked_counter(series, year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return number_format.render(year=year, seq=counter.last), counter.last
+    """``(number, rank)`` of the next document in the series; call inside the issuing transaction.
+
+    ``UPDATE … SET last = last + 1 … RETURNING last`` increments and locks the counter in one statement
+    (the common case); the first document of a series and year creates the counter first."""
+    table = NumberingCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE series = %s AND year = %s RETURNING last",  # noqa: S608
+            [series, year],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        locked_counter(series, year)
+        return next_number(series=series, year=year, number_format=number_format)
+    return number_format.render(year=year, seq=row[0]), row[0]
 
 
 def raise_counter(*, series: str, year: int, at_least: int) -> None:

@@ -37,7 +37,15 @@ def activity(year: int) -> dict:
         else:
             turnover += amount
             invoices += 1
-    return {"turnover_ht": f"{turnover:.2f}", "invoices": invoices, "credit_notes": credit_notes}
+    from comptabilite.vat import vat_net
+
+    return {
+        "turnover_ht": f"{turnover:.2f}",
+        "invoices": invoices,
+        "credit_notes": credit_notes,
+        # From the ledger: VAT collected on the documents dated in the year − deductible VAT recorded in it.
+        "vat_net": f"{vat_net(year):.2f}",
+    }
 
 
 def document_contribution(amount_ht: Decimal, rate: Decimal, kind: str = DocumentKind.INVOICE) -> Decimal:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from comptabilite import urls_expenses, urls_ledger, urls_treasury
+from comptabilite import urls_expenses, urls_ledger, urls_statements, urls_treasury
 from comptabilite.views import backoffice, downloads, portal
 
 backoffice_urlpatterns = [
@@ -55,6 +55,6 @@ portal_urlpatterns = [
 ]
 
 # The accounting pages live in their own modules (expenses, treasury, ledger/VAT/FEC).
-for _module in (urls_expenses, urls_treasury, urls_ledger):
+for _module in (urls_expenses, urls_treasury, urls_ledger, urls_statements):
     backoffice_urlpatterns += _module.backoffice_urlpatterns
     portal_urlpatterns += _module.portal_urlpatterns

@@ -218,6 +218,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "comptabilite.dunning_prepare",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Treasury alerts of every activity (threshold, drift from the forecast), after the night's postings.
+    "comptabilite-treasury-alerts-check": {
+        "task": "comptabilite.treasury_alerts_check",
+        "schedule": crontab(hour=6, minute=45),
+    },
+    # Monthly statements of the month just ended (fixed contributions first), on the 1st of each month.
+    "comptabilite-monthly-statements": {
+        "task": "comptabilite.generate_monthly_statements",
+        "schedule": crontab(day_of_month=1, hour=5, minute=0),
+    },
 }
 
 # E-mail: console in development unless an SMTP host is given; SMTP is required in production.

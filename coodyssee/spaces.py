@@ -37,7 +37,34 @@ NAVIGATION: dict[str, list[NavItem | NavGroup]] = {
                 NavItem(_("Statistiques"), "backoffice:stats", "stats.view"),
             ),
         ),
-        NavItem(_("Facturation"), "backoffice:invoices", "invoicing.view"),
+        NavGroup(
+            _("Facturation"),
+            (
+                NavItem(_("Factures et avoirs"), "backoffice:invoices", "invoicing.view"),
+                NavItem(_("Dépenses"), "backoffice:expenses", "expenses.view"),
+            ),
+        ),
+        NavGroup(
+            _("Trésorerie"),
+            (
+                NavItem(_("Vue d'ensemble des activités"), "backoffice:treasury", "treasury.view"),
+                NavItem(_("Relevés mensuels"), "backoffice:monthly_statements", "treasury.view"),
+                NavItem(_("Budget de la structure"), "backoffice:budget", "budget.view"),
+            ),
+        ),
+        NavGroup(
+            _("Comptabilité"),
+            (
+                NavItem(_("Écritures"), "backoffice:ledger_entries", "ledger.view"),
+                NavItem(_("Grand livre"), "backoffice:ledger_account", "ledger.view"),
+                NavItem(_("Balance"), "backoffice:ledger_balance", "ledger.view"),
+                NavItem(_("Plan comptable"), "backoffice:ledger_chart", "ledger.view"),
+                NavItem(_("TVA"), "backoffice:ledger_vat", "vat.view"),
+                NavItem(_("Contribution"), "backoffice:ledger_rules", "ledger.view"),
+                NavItem(_("Clôture"), "backoffice:ledger_closing", "ledger.settings"),
+                NavItem(_("FEC"), "backoffice:ledger_fec", "ledger.export"),
+            ),
+        ),
         NavItem(_("Formations"), "backoffice:training_sessions", "training.view"),
         NavGroup(
             _("Administration"),
@@ -51,10 +78,19 @@ NAVIGATION: dict[str, list[NavItem | NavGroup]] = {
         NavItem(_("Accueil"), "portal:home", "portal.view"),
         NavItem(_("Mon parcours"), "portal:journey", "portal.journey"),
         NavItem(_("Mes factures"), "portal:invoices", "portal.invoicing"),
+        NavItem(_("Mes dépenses"), "portal:expenses", "portal.expenses"),
+        NavGroup(
+            _("Ma trésorerie"),
+            (
+                NavItem(_("Tableau de bord"), "portal:treasury", "portal.treasury"),
+                NavItem(_("Mes relevés mensuels"), "portal:monthly_statements", "portal.treasury"),
+            ),
+        ),
         NavItem(_("Mes formations"), "portal:trainings", "portal.training"),
     ],
     Space.ASSOCIATES: [
         NavItem(_("Accueil"), "associates:home", "associates.view"),
+        NavItem(_("Budget de la structure"), "associates:budget", "associates.budget"),
     ],
 }
 

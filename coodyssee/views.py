@@ -87,6 +87,12 @@ def backoffice_home(request):
         # One COUNT query each: documents waiting for control, issued invoices past due.
         context["invoices_to_control"] = control_queue().count()
         context["invoices_overdue"] = overdue_invoices().count()
+    if has_perm(request.user, "treasury.view"):
+        from comptabilite.treasury import open_alerts
+
+        # The open treasury alerts: a count and the latest few (two queries).
+        context["treasury_alerts_count"] = open_alerts().count()
+        context["treasury_alerts"] = list(open_alerts()[:8]) if context["treasury_alerts_count"] else []
     return render(request, "coodyssee/backoffice_home.html", context)
 
 
@@ -197,6 +203,10 @@ def portal_home(request):
         context["returned_drafts"] = list(
             invoices_for(request.user, status=InvoiceStatus.DRAFT).exclude(return_comment="")
         )
+    if has_perm(request.user, "portal.treasury"):
+        from comptabilite.treasury import activities_for, open_alerts
+
+        context["treasury_alerts"] = list(open_alerts(activities_for(request.user, own=True).values("pk")))
     return render(request, "coodyssee/portal_home.html", context)
 
 

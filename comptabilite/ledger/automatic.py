@@ -17,13 +17,23 @@ Choices (docs/accounting.md):
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from comptabilite.ledger import chart
-from comptabilite.ledger.posting import EntrySpec, Line, journal_code, post_entry, reverse_entry, sections_for
+from comptabilite.ledger.posting import (
+    EntrySpec,
+    Line,
+    check_open,
+    journal_code,
+    post_entry,
+    reverse_entry,
+    sections_for,
+    validate,
+)
 from comptabilite.models import ContributionRule, DocumentKind, Entry, OperationCategory
 from coodyssee.models import Cooperative
 from coodyssee.money import ZERO, apply_rate, round_cents
@@ -164,19 +174,52 @@ def document_rate(invoice, cooperative=None) -> Decimal:
     return contribution_rate(invoice.activity_id, invoice.entrepreneur, date, cooperative)
 
 
-def post_invoice(invoice, *, by=None, cooperative=None) -> Entry:
-    """Post an issued invoice or credit note (call inside the issuing transaction)."""
+@dataclass(frozen=True)
+class InvoicePosting:
+    """What posting a document needs that does not depend on its number: read before the numbering lock
+    is taken, so that the serialized part of issuing stays short."""
+
+    activity_section: int
+    structure_section: int
+    rate: Decimal
+    vat_on_debits: bool
+    closed: datetime.date | None
+
+    def post(self, invoice, *, by=None) -> Entry:
+        spec = invoice_entry_spec(
+            invoice,
+            activity_section=self.activity_section,
+            structure_section=self.structure_section,
+            rate=self.rate,
+            vat_on_debits=self.vat_on_debits,
+        )
+        validate(spec, accounts=False)
+        return post_entry(spec, by=by, closed=self.closed, checked=True)
+
+
+def prepare_invoice_posting(invoice, *, date: datetime.date, cooperative=None) -> InvoicePosting:
+    """Resolve sections, rate and closing date of a document about to be issued on ``date``; refuses a
+    closed period before anything is numbered."""
     if cooperative is None:
         cooperative = Cooperative.objects.order_by("pk").first()
+    closed = cooperative.ledger_closed_until if cooperative else None
+    check_open(date, closed)
     activity_section, structure_section = sections_for(invoice.activity_id)
-    spec = invoice_entry_spec(
-        invoice,
+    rate_date = date
+    if invoice.kind == DocumentKind.CREDIT_NOTE and invoice.credited_invoice_id:
+        rate_date = invoice.credited_invoice.date or date
+    return InvoicePosting(
         activity_section=activity_section,
         structure_section=structure_section,
-        rate=document_rate(invoice, cooperative),
+        rate=contribution_rate(invoice.activity_id, invoice.entrepreneur, rate_date, cooperative),
         vat_on_debits=bool(cooperative and cooperative.vat_on_debits),
+        closed=closed,
     )
-    return post_entry(spec, by=by, closed=cooperative.ledger_closed_until if cooperative else None)
+
+
+def post_invoice(invoice, *, by=None, cooperative=None) -> Entry:
+    """Post an issued invoice or credit note (call inside the issuing transaction)."""
+    return prepare_invoice_posting(invoice, date=invoice.date, cooperative=cooperative).post(invoice, by=by)
 
 
 # --- payments ---------------------------------------------------------------------------------------------
@@ -235,7 +278,10 @@ def post_payment(payment, invoice, *, already_paid: Decimal, by=None, cooperativ
         already_paid=already_paid,
         vat_on_debits=bool(cooperative and cooperative.vat_on_debits),
     )
-    return post_entry(spec, by=by, closed=cooperative.ledger_closed_until if cooperative else None)
+    validate(spec, accounts=False)
+    return post_entry(
+        spec, by=by, closed=cooperative.ledger_closed_until if cooperative else None, checked=True
+    )
 
 
 def post_payment_cancel(payment, *, by=None, date: datetime.date | None = None) -> Entry | None:

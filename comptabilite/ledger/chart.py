@@ -26,6 +26,7 @@ SOCIAL_CHARGES = "645"
 CONTRIBUTION_CHARGE = "6586"  # internal: cancels out with 7586 in the general ledger (DOMAIN.md §2.1)
 CONTRIBUTION_INCOME = "7586"
 OPENING_EQUITY = "110"
+LIAISON = "181"  # between sections: the contribution carried by the opening entries (see ledger.opening)
 
 DEFAULT_ACCOUNTS: tuple[tuple[str, str], ...] = (
     ("101", "Capital"),
@@ -36,6 +37,7 @@ DEFAULT_ACCOUNTS: tuple[tuple[str, str], ...] = (
     ("120", "Résultat de l'exercice (bénéfice)"),
     ("129", "Résultat de l'exercice (perte)"),
     ("151", "Provisions pour risques"),
+    ("181", "Comptes de liaison entre sections (contribution cumulée)"),
     ("2183", "Matériel de bureau et informatique"),
     ("28183", "Amortissements du matériel de bureau"),
     ("401", "Fournisseurs"),

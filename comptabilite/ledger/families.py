@@ -21,6 +21,7 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "641": ("salary_cost", +1),
     "645": ("salary_cost", +1),
     "647": ("salary_cost", +1),
+    chart.LIAISON: ("payables", -1),  # the contribution carried forward: owed to the structure
     "5": ("cash", +1),
     "41": ("receivables", +1),
     "40": ("payables", -1),

@@ -116,12 +116,15 @@ def section_for_activity(activity_id: int) -> int:
 # --- checks -----------------------------------------------------------------------------------------------
 
 
+UNSET = object()  # "closing date not read yet" (None means "never closed")
+
+
 def closed_until() -> datetime.date | None:
     return Cooperative.objects.order_by("pk").values_list("ledger_closed_until", flat=True).first()
 
 
-def check_open(date: datetime.date, closed: datetime.date | None = None) -> None:
-    closed = closed_until() if closed is None else closed
+def check_open(date: datetime.date, closed=UNSET) -> None:
+    closed = closed_until() if closed is UNSET else closed
     if closed is not None and date <= closed:
         raise DomainError(
             _("La période est clôturée jusqu'au %(date)s : aucune écriture ne peut y être passée.")
@@ -130,8 +133,10 @@ def check_open(date: datetime.date, closed: datetime.date | None = None) -> None
         )
 
 
-def validate(spec: EntrySpec) -> None:
-    """Refuse an entry that is not a well-formed, balanced posting (``DomainError``)."""
+def validate(spec: EntrySpec, *, accounts: bool = True) -> None:
+    """Refuse an entry that is not a well-formed, balanced posting (``DomainError``). The automatic
+    postings skip the accounts' check (``accounts=False``): their accounts are the chart's own, and the
+    foreign key still refuses an unknown one."""
     if len(spec.lines) < 2:
         raise DomainError(_("Une écriture compte au moins deux lignes."))
     debit = credit = ZERO
@@ -148,6 +153,8 @@ def validate(spec: EntrySpec) -> None:
             _("Écriture déséquilibrée : débit %(debit)s, crédit %(credit)s.")
             % {"debit": debit, "credit": credit}
         )
+    if not accounts:
+        return
     codes = {line.account for line in spec.lines}
     usable = set(Account.objects.filter(code__in=codes, is_active=True).values_list("code", flat=True))
     if missing := sorted(codes - usable):
@@ -178,13 +185,22 @@ def next_entry_number(journal: str, year: int) -> int:
 # --- summaries --------------------------------------------------------------------------------------------
 
 
-def summary_deltas(rows: Iterable[tuple[int, str, datetime.date, Decimal, Decimal]]) -> dict:
-    """Per ``(section, year, month)``: ``{family: amount, "lines": n}`` of ``(section, account, date, debit,
-    credit)`` rows."""
+OPENING_JOURNAL = "AN"
+
+
+def summary_month(journal: str, date: datetime.date) -> int:
+    """The month a line counts in: its date's, or 0 for the opening entries (à-nouveaux) of a year, which
+    carry forward everything before it (see ``comptabilite.treasury``)."""
+    return 0 if journal == OPENING_JOURNAL else date.month
+
+
+def summary_deltas(rows: Iterable[tuple[int, str, str, datetime.date, Decimal, Decimal]]) -> dict:
+    """Per ``(section, year, month)``: ``{family: amount, "lines": n}`` of ``(section, account, journal,
+    date, debit, credit)`` rows."""
     deltas: dict = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for section, account, date, debit, credit in rows:
+    for section, account, journal, date, debit, credit in rows:
         name, sign = family(account)
-        bucket = deltas[(section, date.year, date.month)]
+        bucket = deltas[(section, date.year, summary_month(journal, date))]
         bucket[name] += (debit - credit) * sign
         bucket["lines"] += 1
     return deltas
@@ -216,15 +232,13 @@ def apply_summary_deltas(deltas: dict) -> None:
 # --- posting ----------------------------------------------------------------------------------------------
 
 
-def post_entry(
-    spec: EntrySpec, *, by=None, closed: datetime.date | None = None, checked: bool = False
-) -> Entry:
+def post_entry(spec: EntrySpec, *, by=None, closed=UNSET, checked: bool = False) -> Entry:
     """Write ``spec`` as a posted entry, numbered, with its lines and summaries, in the current
     transaction."""
     if not checked:
         validate(spec)
     check_open(spec.date, closed)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         number = next_entry_number(spec.journal, spec.date.year)
         entry = Entry(
             journal_id=spec.journal,
@@ -265,9 +279,14 @@ def post_entry(
         )
         apply_summary_deltas(
             summary_deltas(
-                (line.section, line.account, spec.date, line.debit, line.credit) for line in spec.lines
+                (line.section, line.account, spec.journal, spec.date, line.debit, line.credit)
+                for line in spec.lines
             )
         )
+    # Treasury alerts of the activities touched, once the transaction commits (structure sections ignored).
+    from comptabilite.alerts import schedule_check
+
+    schedule_check({line.section for line in spec.lines})
     return entry
 
 

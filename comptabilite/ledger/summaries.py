@@ -15,6 +15,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from comptabilite.ledger.families import FAMILIES, family
+from comptabilite.ledger.posting import OPENING_JOURNAL
 from comptabilite.models import EntryLine, SectionMonth
 from coodyssee.money import ZERO
 
@@ -37,11 +38,13 @@ def expected_summaries() -> dict[tuple[int, int, int], dict]:
     rows = (
         EntryLine.objects.order_by()
         .annotate(y=ExtractYear("date"), m=ExtractMonth("date"))
-        .values_list("section_id", "account_id", "y", "m")
+        .values_list("section_id", "account_id", "journal_id", "y", "m")
         .annotate(debit=Sum("debit"), credit=Sum("credit"), n=Count("id"))
     )
-    for section, account, year, month, debit, credit, count in rows.iterator(chunk_size=20000):
+    for section, account, journal, year, month, debit, credit, count in rows.iterator(chunk_size=20000):
         name, sign = family(account)
+        if journal == OPENING_JOURNAL:
+            month = 0
         bucket = expected[(section, year, month)]
         bucket[name] += ((debit or ZERO) - (credit or ZERO)) * sign
         bucket["lines"] += count

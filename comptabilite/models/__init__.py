@@ -27,6 +27,8 @@ from comptabilite.models.expenses import (
     EXPENSE_ACCOUNTS,
     Expense,
     ExpenseCategory,
+    ExpenseEvent,
+    ExpenseEventKind,
     ExpenseKind,
     ExpenseStatus,
 )
@@ -75,6 +77,8 @@ __all__ = [
     "EventKind",
     "Expense",
     "ExpenseCategory",
+    "ExpenseEvent",
+    "ExpenseEventKind",
     "ExpenseKind",
     "ExpenseStatus",
     "Forecast",

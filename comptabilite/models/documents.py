@@ -371,6 +371,10 @@ class Invoice(Audited, models.Model):
         return type(self)._base_manager.filter(pk=self.pk).values(*[f.attname for f in fields]).first()
 
     def _check_frozen(self) -> None:
+        if getattr(self, "locked_unissued", False):
+            # The issuing service read this row not yet issued under SELECT … FOR UPDATE, in this
+            # transaction: nobody else can have issued it since. (The database trigger still guards.)
+            return
         fields = [f for f in self._meta.concrete_fields if not f.primary_key]
         stored = self._stored([f.name for f in fields])
         if stored is None or stored["status"] != InvoiceStatus.ISSUED:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comptabilite.storage import private_documents_storage
@@ -144,3 +145,44 @@ class Expense(Audited, models.Model):
     @property
     def account_code(self) -> str:
         return EXPENSE_ACCOUNTS[self.category]
+
+
+class ExpenseEventKind(models.TextChoices):
+    CREATED = "created", _("création")
+    SUBMITTED = "submitted", _("soumission à validation")
+    RETURNED = "returned", _("renvoi en brouillon")
+    VALIDATED = "validated", _("validation")
+    PAID = "paid", _("paiement")
+
+
+class ExpenseEvent(models.Model):
+    """One step in the life of an expense as its people see it (the audit trail keeps every field change).
+
+    ``data`` holds what the step needs to be shown later: the amount validated, the payment's date and
+    method, the entry's number.
+    """
+
+    expense = models.ForeignKey(
+        Expense, verbose_name=_("dépense"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("étape"), max_length=20, choices=ExpenseEventKind.choices)
+    at = models.DateTimeField(_("date"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("par (texte)"), max_length=200, blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+    data = models.JSONField(_("détails"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("étape de l'historique d'une dépense")
+        verbose_name_plural = _("historique des dépenses")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()}"

@@ -312,7 +312,9 @@ def invoice_issue(*, by, invoice: Invoice) -> Invoice:
         raise DomainError(_("Renseignez d'abord l'identité de la coopérative (nom, SIREN, adresse)."))
     with transaction.atomic():
         invoice = (
-            Invoice.objects.select_for_update(of=("self",)).select_related("customer").get(pk=invoice.pk)
+            Invoice.objects.select_for_update(of=("self",))
+            .select_related("customer", "entrepreneur")
+            .get(pk=invoice.pk)
         )
         if invoice.status == InvoiceStatus.ISSUED:
             raise IssuedDocumentError(_("Ce document est déjà émis."))
@@ -324,6 +326,7 @@ def invoice_issue(*, by, invoice: Invoice) -> Invoice:
             original = Invoice.objects.select_for_update().get(pk=invoice.credited_invoice_id)
             check_credit_within_invoice(original, credit_lines(invoice), exclude=invoice, issued_only=True)
         today = timezone.localdate()
+        posting = ledger.prepare_invoice_posting(invoice, date=today, cooperative=coop)
         series, number_format = numbering.series_for_kind(invoice.kind, coop)
         if Invoice.objects.filter(series=series, year=today.year, date__gt=today).exists():
             raise DomainError(
@@ -348,12 +351,13 @@ def invoice_issue(*, by, invoice: Invoice) -> Invoice:
         invoice.recovery_indemnity = (
             ZERO if invoice.is_credit_note else recovery_indemnity_for(invoice.customer)
         )
+        invoice.locked_unissued = True  # locked above while controlled: save() need not re-read it
         invoice.status = InvoiceStatus.ISSUED
         invoice.issued_at = timezone.now()
         invoice.issued_by = by
         invoice.save()
         record_event(kind=EventKind.ISSUED, by=by, invoice=invoice, data={"number": invoice.number})
-        ledger.post_invoice(invoice, by=by, cooperative=coop)
+        posting.post(invoice, by=by)
         if original is not None:
             original.amount_credited += invoice.total_ttc
             original.save(update_fields=["amount_credited", "updated_at"])

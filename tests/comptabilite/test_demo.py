@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import time
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -54,7 +53,12 @@ def test_the_2017_figures_come_out_of_the_documents(today, time_machine):
     freeze(time_machine, today)
     load_demo()
     data = annual_report_data(2017)
-    assert data["activity"] == {"turnover_ht": "979000.00", "invoices": 2386, "credit_notes": 0}
+    assert data["activity"] == {
+        "turnover_ht": "979000.00",
+        "invoices": 2386,
+        "credit_notes": 0,
+        "vat_net": "114329.00",
+    }
     assert data["mutualisation"] == {
         "total": "103333.00",
         "contributors": 103,
@@ -65,6 +69,7 @@ def test_the_2017_figures_come_out_of_the_documents(today, time_machine):
         reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
         assert data["activity"]["invoices"] == reference["activity"]["invoices_controlled"]
         assert Decimal(data["activity"]["turnover_ht"]) == reference["activity"]["entrepreneurs_turnover_eur"]
+        assert Decimal(data["activity"]["vat_net"]) == reference["activity"]["vat_net_paid_eur"]
         assert Decimal(data["mutualisation"]["total"]) == reference["mutualisation"]["realised_eur"]
         assert data["mutualisation"]["contributors"] == reference["mutualisation"]["contributors"]
 
@@ -193,12 +198,14 @@ def test_a_second_load_adds_nothing(demo):
     ) == before
 
 
-def test_loading_the_invoices_is_fast(time_machine):
+def test_loading_the_invoices_is_quick_in_queries(time_machine, django_assert_max_num_queries):
+    # Speed is measured by `make bench` (load_demo), not asserted here: the machines are shared and noisy.
+    # What a test can hold is that the documents are written in bulk, not one query per row.
     freeze(time_machine, datetime.date(2026, 11, 28))
     load_cooperative()
     load_people()
     load_journeys()
-    started = time.perf_counter()
-    load_invoices()
-    assert time.perf_counter() - started < 10
+    with django_assert_max_num_queries(400):
+        load_invoices()
+    assert Invoice.objects.count() > 5000
     assert ALL_TICKED  # the demo's controlled documents carry the full checklist

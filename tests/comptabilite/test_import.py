@@ -60,7 +60,12 @@ def test_good_rows_are_imported_as_issued_documents(people):
     old = Invoice.objects.get(number="F-OLD-7")
     assert (old.sequence, old.year, old.lines.get().vat_rate) == (None, 2016, Decimal("19.60"))
     assert Customer.objects.filter(name="Mairie de Serres").count() == 1
-    assert activity_section(2017) == {"turnover_ht": "1249.99", "invoices": 3, "credit_notes": 1}
+    assert activity_section(2017) == {
+        "turnover_ht": "1249.99",
+        "invoices": 3,
+        "credit_notes": 1,
+        "vat_net": "235.50",  # 200.00 + 50.00 + 5.50 − 20.00
+    }
 
 
 def test_importing_again_changes_nothing(people):

@@ -47,11 +47,16 @@ def export(directory) -> int:
     return export_invoices(directory, years=YEARS)
 
 
+def sales(year: int) -> dict:
+    # The import carries invoices, not expenses: the net VAT (deductible VAT) does not round-trip.
+    return {key: value for key, value in activity(year).items() if key != "vat_net"}
+
+
 def test_demo_invoices_round_trip_through_the_import(db, tmp_path, time_machine):
     time_machine.move_to(datetime.datetime(2026, 11, 28, 10, 0, tzinfo=ZoneInfo("Europe/Paris")), tick=False)
     with transaction.atomic():
         load_demo()
-        before = {year: (activity(year), mutualisation(year)) for year in YEARS}
+        before = {year: (sales(year), mutualisation(year)) for year in YEARS}
         counters = {
             (c.series, c.year): c.last
             for c in NumberingCounter.objects.filter(year__in=YEARS).exclude(series="quote")
@@ -63,5 +68,5 @@ def test_demo_invoices_round_trip_through_the_import(db, tmp_path, time_machine)
     out = StringIO()
     call_command("import_cae", str(tmp_path), stdout=out, stderr=StringIO())
     assert f"invoices.csv: {exported} rows imported" in out.getvalue().splitlines()
-    assert {year: (activity(year), mutualisation(year)) for year in YEARS} == before
+    assert {year: (sales(year), mutualisation(year)) for year in YEARS} == before
     assert {(c.series, c.year): c.last for c in NumberingCounter.objects.all()} == counters

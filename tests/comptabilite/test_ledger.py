@@ -271,3 +271,49 @@ def test_an_import_into_a_closed_period_is_refused_with_the_line(coop):
     assert not result.ok
     assert result.errors == ["invoices.csv:6: date: la comptabilité est clôturée jusqu'au 31/12/2016"]
     assert not Entry.objects.exists()
+
+
+def test_opening_entries_carry_balances_and_results_once(structure, activity):
+    from comptabilite.ledger.opening import open_year
+    from comptabilite.ledger.posting import sections_for
+
+    section, _structure = sections_for(activity.pk)
+    day = datetime.date(2025, 6, 1)
+    post_entry(
+        EntrySpec(
+            journal="VT",
+            date=day,
+            label="Vente",
+            lines=[
+                Line("411", section, debit=D("1200"), aux_code="C000001", aux_label="Client"),
+                Line("706", section, credit=D("1000")),
+                Line("44571", section, credit=D("200")),
+                Line("6586", section, debit=D("120")),
+                Line("7586", structure, credit=D("120")),
+            ],
+        )
+    )
+    post_entry(simple_spec(section, "500.00", date=day))  # 512 / 758
+    entry = open_year(2026)
+    assert (entry.journal_id, entry.date, entry.number) == ("AN", datetime.date(2026, 1, 1), 1)
+    lines = {
+        (row.section_id, row.account_id, row.aux_code): row.debit - row.credit for row in entry.lines.all()
+    }
+    assert lines == {
+        (section, "411", "C000001"): D("1200.00"),
+        (section, "44571", ""): D("-200.00"),
+        (section, "512", ""): D("500.00"),
+        (section, "120", ""): D("-1380.00"),  # 1000 + 500 − 120
+        (section, "181", ""): D("-120.00"),  # the contribution it owes, carried on the liaison account
+        (structure, "120", ""): D("-120.00"),
+        (structure, "181", ""): D("120.00"),
+    }
+    assert SectionMonth.objects.get(section_id=section, year=2026).month == 0
+    from comptabilite import treasury
+
+    before = treasury.dashboard(activity, 2025, today=datetime.date(2025, 12, 31)).treasury_now
+    after = treasury.dashboard(activity, 2026, today=datetime.date(2026, 3, 1))
+    assert before == after.treasury_now == after.treasury_opening == D("180.00")  # 500 − 200 VAT − 120
+    assert rebuild(apply=False) == []
+    with pytest.raises(DomainError, match="déjà"):
+        open_year(2026)

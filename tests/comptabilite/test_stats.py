@@ -32,9 +32,24 @@ def test_activity_counts_issued_documents_dated_in_the_year(
     )
     assert run_import({"invoices.csv": text.encode()}).ok
     draft(entrepreneur, activity, customer)  # drafts are not turnover
-    assert activity_section(2017) == {"turnover_ht": "1300.05", "invoices": 2, "credit_notes": 1}
-    assert activity_section(2018) == {"turnover_ht": "700.00", "invoices": 1, "credit_notes": 0}
-    assert activity_section(2016) == {"turnover_ht": "0.00", "invoices": 0, "credit_notes": 0}
+    assert activity_section(2017) == {
+        "turnover_ht": "1300.05",
+        "invoices": 2,
+        "credit_notes": 1,
+        "vat_net": "260.01",  # 20 % of 1000.10 + 500.00 − 200.05, posted by the import
+    }
+    assert activity_section(2018) == {
+        "turnover_ht": "700.00",
+        "invoices": 1,
+        "credit_notes": 0,
+        "vat_net": "140.00",
+    }
+    assert activity_section(2016) == {
+        "turnover_ht": "0.00",
+        "invoices": 0,
+        "credit_notes": 0,
+        "vat_net": "0.00",
+    }
 
 
 def test_contribution_is_rounded_per_document_and_negative_for_credit_notes():
@@ -85,5 +100,5 @@ def test_the_annual_report_has_both_sections_in_the_contract_order(db):
     out = StringIO()
     call_command("annual_report", "2017", "--json", stdout=out)
     data = json.loads(out.getvalue())
-    assert data["activity"] == {"turnover_ht": "0.00", "invoices": 0, "credit_notes": 0}
+    assert data["activity"] == {"turnover_ht": "0.00", "invoices": 0, "credit_notes": 0, "vat_net": "0.00"}
     assert data["mutualisation"]["total"] == "0.00"

@@ -7,7 +7,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from coodyssee.middleware import is_self_guarded, view_declaration
 from coodyssee.permissions import PERMISSIONS, Role, has_perm
+from tests.comptabilite_expenses.access import expense_objects
+from tests.comptabilite_ledger.access import ledger_objects
 from tests.comptabilite_pages.access import invoicing_objects
+from tests.comptabilite_statements.access import statement_objects
+from tests.comptabilite_treasury.access import treasury_objects
 from tests.conftest import client_for
 from tests.formation.access import training_objects
 
@@ -57,8 +61,14 @@ PARAMETERS = {
     "step": "cesa",
     "action": "cancel",
     "year": 2017,
+    "code": "411",
 }
 PK_KINDS = (
+    ("comptabilite/ecritures/", "ledger_entry"),
+    ("comptabilite/contribution/", "contribution_rule"),
+    ("tresorerie/activites/", "activity"),
+    ("depenses/", "expense"),
+    ("releves/", "statement"),
     ("personnes/", "person"),
     ("entrepreneurs/", "entrepreneur"),
     ("rendez-vous/", "appointment"),
@@ -103,6 +113,10 @@ def _objects(personas):
         "info_session": InfoSession.objects.create(date=datetime.date(2030, 1, 8), place="Chorges"),
         **training_objects(personas),
         **invoicing_objects(personas),
+        **treasury_objects(personas),
+        **expense_objects(personas),
+        **statement_objects(personas),
+        **ledger_objects(personas),
     }
 
 

@@ -75,7 +75,7 @@ def new_page(browser):
         # Bootstrap drops its transitions under reduced motion: no half-open menu in a screenshot.
         options.setdefault("reduced_motion", "reduce")
         context = browser.new_context(viewport=viewport or DESKTOP, **options)
-        context.set_default_timeout(5_000)
+        context.set_default_timeout(20_000)  # shared, noisy machines: a first page can take seconds
         contexts.append(context)
         return context.new_page()
 
