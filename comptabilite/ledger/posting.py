@@ -150,8 +150,8 @@ def validate(spec: EntrySpec, *, accounts: bool = True) -> None:
         credit += line.credit
     if debit != credit:
         raise DomainError(
-            _("Écriture déséquilibrée : débit %(debit)s, crédit %(credit)s.")
-            % {"debit": debit, "credit": credit}
+            _("Écriture déséquilibrée : débit %(debit)s €, crédit %(credit)s €.")
+            % {"debit": f"{debit:.2f}".replace(".", ","), "credit": f"{credit:.2f}".replace(".", ",")}
         )
     if not accounts:
         return

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from coodyssee.audit import Audited
 from coodyssee.errors import DomainError
 
 ZERO = Decimal("0.00")
@@ -33,7 +34,7 @@ class PostedEntryError(DomainError):
         super().__init__(message or str(default))
 
 
-class Account(models.Model):
+class Account(Audited, models.Model):
     """An account of the chart (PCG). The code is the key: lines store it directly, as the FEC prints it."""
 
     code = models.CharField(_("numéro de compte"), max_length=20, primary_key=True)
