@@ -208,7 +208,7 @@ def _median(func, repeat: int = 7) -> float:
 
 
 CHILD = """
-import os, resource, sys, time
+import os, sys, time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coodyssee.settings")
 import django
 django.setup()
@@ -217,7 +217,10 @@ from io import StringIO
 started = time.perf_counter()
 if sys.argv[1] != "-":
     call_command("export_fec", sys.argv[1], "--output", sys.argv[2], stdout=StringIO())
-print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child of this (large) process would report
+# the parent's size; VmHWM is the peak of this process's own memory since exec.
+peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:")).split()[1]
+print(time.perf_counter() - started, int(peak) / 1024)
 """
 
 
