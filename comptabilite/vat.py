@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comptabilite.ledger import chart
+from comptabilite.ledger.posting import OPENING_JOURNAL
 from comptabilite.models import EntryLine, Invoice
 from coodyssee.money import ZERO, round_cents
 
@@ -369,12 +370,13 @@ def year_overview(year: int, kind: str) -> list[PeriodTotals]:
 
 
 def vat_net(year: int) -> Decimal:
-    """Σ over the lines dated in ``year`` of (credit − debit on 4457*) − Σ (debit − credit on 4456*)."""
+    """Σ over the lines dated in ``year`` of (credit − debit on 4457*) − Σ (debit − credit on 4456*); the
+    opening entries (à-nouveaux) are left out: they carry earlier years' balances, not the year's VAT."""
     lines = EntryLine.objects.filter(
         date__gte=datetime.date(year, 1, 1),
         date__lte=datetime.date(year, 12, 31),
         account__code__startswith="445",
-    )
+    ).exclude(journal_id=OPENING_JOURNAL)
     totals = lines.aggregate(
         collected=_sum(
             Case(When(account__code__startswith="4457", then=F("credit") - F("debit")), default=Value(ZERO))

@@ -317,3 +317,26 @@ def test_opening_entries_carry_balances_and_results_once(structure, activity):
     assert rebuild(apply=False) == []
     with pytest.raises(DomainError, match="déjà"):
         open_year(2026)
+
+
+def test_opening_entries_do_not_count_in_the_year_s_net_vat(structure, activity):
+    from comptabilite.ledger.opening import open_year
+    from comptabilite.ledger.posting import sections_for
+    from comptabilite.vat import vat_net
+
+    section, _structure = sections_for(activity.pk)
+    post_entry(
+        EntrySpec(
+            journal="VT",
+            date=datetime.date(2025, 6, 1),
+            label="Vente",
+            lines=[
+                Line("411", section, debit=D("120")),
+                Line("706", section, credit=D("100")),
+                Line("44571", section, credit=D("20")),
+            ],
+        )
+    )
+    open_year(2026)
+    assert vat_net(2025) == D("20.00")
+    assert vat_net(2026) == D("0.00")
