@@ -108,6 +108,16 @@ class _DocumentTable(tables.Table):
         )
 
 
+def activity_cell(record):
+    """The activity of a document or expense in a staff list: its code (name on hover) above the person."""
+    return format_html(
+        '<span title="{}">{}</span><div class="small text-body-secondary">{}</div>',
+        record.activity.name,
+        record.activity.code,
+        record.entrepreneur,
+    )
+
+
 class InvoiceTable(_DocumentTable):
     activity = tables.Column(
         verbose_name=_("Activité"), order_by=("activity__code",), attrs=WIDE_ONLY, empty_values=()
@@ -121,12 +131,7 @@ class InvoiceTable(_DocumentTable):
         empty_text = _("Aucun document ne correspond à ces critères.")
 
     def render_activity(self, record):
-        return format_html(
-            '<span title="{}">{}</span><div class="small text-body-secondary">{}</div>',
-            record.activity.name,
-            record.activity.code,
-            record.entrepreneur,
-        )
+        return activity_cell(record)
 
 
 class PortalInvoiceTable(_DocumentTable):

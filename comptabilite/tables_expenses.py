@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from comptabilite.models import Expense, ExpenseCategory, ExpenseKind, ExpenseStatus
-from comptabilite.tables import TABLE_ATTRS, WIDE_ONLY
+from comptabilite.tables import TABLE_ATTRS, WIDE_ONLY, activity_cell
 from coodyssee.templatetags.money import format_euros
 from entrepreneurs.forms import DateInput
 from entrepreneurs.models import Activity
@@ -119,12 +119,7 @@ class ExpenseTable(_ExpenseTable):
         empty_text = _("Aucune dépense ne correspond à ces critères.")
 
     def render_activity(self, record):
-        return format_html(
-            '<span title="{}">{}</span><div class="small text-body-secondary">{}</div>',
-            record.activity.name,
-            record.activity.code,
-            record.entrepreneur,
-        )
+        return activity_cell(record)
 
 
 class PortalExpenseTable(_ExpenseTable):
@@ -164,12 +159,7 @@ class ExpenseQueueTable(tables.Table):
         empty_text = _("Aucune dépense n'attend de validation.")
 
     def render_activity(self, record):
-        return format_html(
-            '<span title="{}">{}</span><div class="small text-body-secondary">{}</div>',
-            record.activity.name,
-            record.activity.code,
-            record.entrepreneur,
-        )
+        return activity_cell(record)
 
     def render_description(self, record):
         return _description(record, "backoffice:expense", with_kind=True)

@@ -51,11 +51,9 @@ from comptabilite.ledger import chart
 from comptabilite.ledger.automatic import (
     expense_entry_spec,
     expense_payment_spec,
-    invoice_entry_spec,
-    payment_entry_spec,
 )
 from comptabilite.ledger.bulk import BulkLedger
-from comptabilite.ledger.documents import RateResolver, activity_sections
+from comptabilite.ledger.documents import activity_sections, document_specs
 from comptabilite.ledger.posting import EntrySpec, structure_section_id
 from comptabilite.models import (
     DocumentKind,
@@ -163,47 +161,26 @@ def _document_specs(cooperative, sections: dict[int, int], structure: int):
     posted = set(
         Entry.objects.filter(source__in=("invoice", "credit_note")).values_list("invoice_id", flat=True)
     )
-    by_id = {document.pk: document for document in documents}
-    resolver = RateResolver(cooperative)
-    on_debits = bool(cooperative.vat_on_debits)
     turnover: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
     sales: dict[tuple[int, int], list[datetime.date]] = defaultdict(list)
-    specs = []
     for document in documents:
-        date = document.date
-        if document.kind == DocumentKind.CREDIT_NOTE and document.credited_invoice_id in by_id:
-            date = by_id[document.credited_invoice_id].date
-        rate = resolver.rate(document.activity_id, document.entrepreneur__contribution_rate, date)
-        if document.pk not in posted:
-            specs.append(
-                invoice_entry_spec(
-                    document,
-                    activity_section=sections[document.activity_id],
-                    structure_section=structure,
-                    rate=rate,
-                    vat_on_debits=on_debits,
-                )
-            )
         sign = -1 if document.kind == DocumentKind.CREDIT_NOTE else 1
         turnover[(document.activity_id, document.date.year)] += sign * document.total_ht
         sales[(document.activity_id, document.date.year)].append(document.date)
-    posted = set(Entry.objects.filter(source="payment").values_list("payment_id", flat=True))
-    paid: dict[int, Decimal] = defaultdict(lambda: ZERO)
     payments = Payment.objects.active().filter(invoice__in=issued).order_by("date", "pk")
-    for row in payments.values_list(*PAYMENT_FIELDS):
-        payment = SimpleNamespace(**dict(zip(PAYMENT_FIELDS, row, strict=True)))
-        invoice = by_id[payment.invoice_id]
-        if payment.pk not in posted:
-            specs.append(
-                payment_entry_spec(
-                    payment,
-                    invoice,
-                    activity_section=sections[invoice.activity_id],
-                    already_paid=paid[invoice.pk],
-                    vat_on_debits=on_debits,
-                )
-            )
-        paid[invoice.pk] += payment.amount
+    specs = document_specs(
+        documents,
+        [
+            SimpleNamespace(**dict(zip(PAYMENT_FIELDS, row, strict=True)))
+            for row in payments.values_list(*PAYMENT_FIELDS)
+        ],
+        cooperative=cooperative,
+        sections=sections,
+        structure=structure,
+        own_rate=lambda document: document.entrepreneur__contribution_rate,
+        skip_documents=posted,
+        skip_payments=set(Entry.objects.filter(source="payment").values_list("payment_id", flat=True)),
+    )
     return specs, turnover, sales
 
 

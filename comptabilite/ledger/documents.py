@@ -57,6 +57,56 @@ class RateResolver:
         )
 
 
+def document_specs(
+    documents,
+    payments,
+    *,
+    cooperative,
+    sections: dict[int, int],
+    structure: int,
+    own_rate=lambda document: document.entrepreneur.contribution_rate,
+    skip_documents=frozenset(),
+    skip_payments=frozenset(),
+) -> list:
+    """The sales entries of issued ``documents`` and the bank entries of their ``payments`` (any order),
+    but those of ``skip_documents`` / ``skip_payments`` (already posted); ``already_paid`` is counted over
+    every payment of an invoice in date order. ``own_rate(document)``: the entrepreneur's own rate."""
+    resolver = RateResolver(cooperative)
+    on_debits = bool(cooperative and cooperative.vat_on_debits)
+    by_id = {document.pk: document for document in documents}
+    specs = []
+    for document in documents:
+        if document.pk in skip_documents:
+            continue
+        date = document.date
+        if document.kind == DocumentKind.CREDIT_NOTE and document.credited_invoice_id in by_id:
+            date = by_id[document.credited_invoice_id].date
+        specs.append(
+            invoice_entry_spec(
+                document,
+                activity_section=sections[document.activity_id],
+                structure_section=structure,
+                rate=resolver.rate(document.activity_id, own_rate(document), date),
+                vat_on_debits=on_debits,
+            )
+        )
+    paid: dict[int, object] = defaultdict(lambda: ZERO)
+    for payment in sorted(payments, key=lambda p: (p.date, p.pk or 0)):
+        invoice = by_id[payment.invoice_id]
+        if payment.pk not in skip_payments:
+            specs.append(
+                payment_entry_spec(
+                    payment,
+                    invoice,
+                    activity_section=sections[invoice.activity_id],
+                    already_paid=paid[invoice.pk],
+                    vat_on_debits=on_debits,
+                )
+            )
+        paid[invoice.pk] += payment.amount
+    return specs
+
+
 def post_documents(documents, payments, *, cooperative, ledger: BulkLedger | None = None) -> BulkLedger:
     """Add the entries of issued ``documents`` (with ``entrepreneur`` loaded) and of their ``payments``
     (dated, in any order) to ``ledger`` and flush it."""
@@ -67,37 +117,14 @@ def post_documents(documents, payments, *, cooperative, ledger: BulkLedger | Non
     chart.ensure_chart()
     from comptabilite.ledger.posting import structure_section_id
 
-    structure = structure_section_id()
-    sections = activity_sections({document.activity_id for document in documents})
-    resolver = RateResolver(cooperative)
-    on_debits = bool(cooperative and cooperative.vat_on_debits)
-    by_id = {document.pk: document for document in documents}
-    for document in documents:
-        date = document.date
-        if document.kind == DocumentKind.CREDIT_NOTE and document.credited_invoice_id in by_id:
-            date = by_id[document.credited_invoice_id].date
-        rate = resolver.rate(document.activity_id, document.entrepreneur.contribution_rate, date)
-        ledger.add(
-            invoice_entry_spec(
-                document,
-                activity_section=sections[document.activity_id],
-                structure_section=structure,
-                rate=rate,
-                vat_on_debits=on_debits,
-            )
+    ledger.extend(
+        document_specs(
+            documents,
+            payments,
+            cooperative=cooperative,
+            sections=activity_sections({document.activity_id for document in documents}),
+            structure=structure_section_id(),
         )
-    paid: dict[int, object] = defaultdict(lambda: ZERO)
-    for payment in sorted(payments, key=lambda p: (p.date, p.pk or 0)):
-        invoice = by_id[payment.invoice_id]
-        ledger.add(
-            payment_entry_spec(
-                payment,
-                invoice,
-                activity_section=sections[invoice.activity_id],
-                already_paid=paid[invoice.pk],
-                vat_on_debits=on_debits,
-            )
-        )
-        paid[invoice.pk] += payment.amount
+    )
     ledger.flush()
     return ledger

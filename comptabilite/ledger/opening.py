@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max, Sum
@@ -103,7 +102,3 @@ def open_year(year: int, *, by=None) -> Entry:
         raise DomainError(_("Aucun solde à reporter sur %(year)s.") % {"year": year})
     with transaction.atomic():
         return post_entry(spec, by=by)
-
-
-def total(spec: EntrySpec) -> Decimal:
-    return sum((line.debit for line in spec.lines), ZERO)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -30,7 +30,6 @@ from comptabilite.models import (
     Entry,
     EntryCounter,
     EntryLine,
-    Journal,
     SectionMonth,
 )
 from coodyssee.errors import DomainError
@@ -323,11 +322,3 @@ def reverse_entry(entry: Entry, *, date: datetime.date | None = None, by=None, l
         ],
     )
     return post_entry(spec, by=by, checked=False)
-
-
-def balance_of(lines: Sequence[Line]) -> Decimal:
-    return sum((line.debit - line.credit for line in lines), ZERO)
-
-
-def journal_exists(code: str) -> bool:
-    return Journal.objects.filter(code=code).exists()
