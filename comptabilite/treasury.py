@@ -15,8 +15,9 @@ Definitions, used by the dashboards, the staff overview and the alerts alike:
 - drift = year-to-date turnover against the turnover forecast for the same months, on the *completed*
   months only (a month in progress would always look behind its forecast). None without a forecast.
 
-Query budget: ``dashboard`` runs 5 queries whatever the number of entries; ``overview`` runs 3 (the
-activities, ONE aggregation of the summaries grouped by section, the open alerts) and ``overview_details``
+Query budget: ``dashboard`` runs 4 queries whatever the number of entries; ``overview`` runs 4 (the
+activities, the year's monthly summaries and the earlier yearly ones each aggregated by section, the open
+alerts) and ``overview_details``
 2 more for the rows shown (members, last payment), whatever the number of activities and years.
 """
 
@@ -31,7 +32,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -56,6 +56,7 @@ from comptabilite.models import (
     Invoice,
     InvoiceStatus,
     SectionMonth,
+    SectionYear,
     TreasuryAlert,
 )
 from coodyssee.money import ZERO
@@ -102,14 +103,20 @@ def result_expression(prefix: str = "") -> ExpressionWrapper:
     )
 
 
+def opening_year(year: int) -> Coalesce:
+    """The year of the latest opening entries (à-nouveaux) up to ``year``, 0 without any: the summaries
+    before it are summed up by them. A subquery, so it costs no query of its own."""
+    latest = (
+        Entry.objects.filter(journal_id=OPENING_JOURNAL, year__lte=year).order_by("-year").values("year")[:1]
+    )
+    return Coalesce(Subquery(latest), Value(0))
+
+
 def since_opening(year: int, prefix: str = "") -> Q:
     """Summary rows from the latest opening entries (à-nouveaux) of a year up to ``year``, which sum up
     everything before them — or every row when the ledger has none (see comptabilite.ledger.opening).
     A subquery, so it costs no query of its own."""
-    latest = (
-        Entry.objects.filter(journal_id=OPENING_JOURNAL, year__lte=year).order_by("-year").values("year")[:1]
-    )
-    return Q(**{f"{prefix}year__gte": Coalesce(Subquery(latest), Value(0))})
+    return Q(**{f"{prefix}year__gte": opening_year(year)})
 
 
 def until(day: datetime.date, prefix: str = "") -> Q:
@@ -118,13 +125,6 @@ def until(day: datetime.date, prefix: str = "") -> Q:
         Q(**{f"{prefix}year__lt": day.year})
         | Q(**{f"{prefix}year": day.year, f"{prefix}month__lte": day.month})
     ) & since_opening(day.year, prefix)
-
-
-def before_year(year: int, prefix: str = "") -> Q:
-    """Summary rows that make a year's opening position: earlier years, and the year's own opening."""
-    return (
-        Q(**{f"{prefix}year__lt": year}) | Q(**{f"{prefix}year": year, f"{prefix}month": 0})
-    ) & since_opening(year, prefix)
 
 
 def treasury_flow(row) -> Decimal:
@@ -312,17 +312,28 @@ def open_alerts(activity_ids=None) -> QuerySet[TreasuryAlert]:
 
 
 def dashboard(activity: Activity, year: int, *, today: datetime.date | None = None) -> Dashboard:
-    """Everything the treasury dashboard of ``activity`` shows for ``year``, in 5 queries."""
+    """Everything the treasury dashboard of ``activity`` shows for ``year``, in 4 queries: the summaries,
+    the forecasts, the unpaid invoices, the open alerts."""
     today = today or timezone.localdate()
-    summaries = SectionMonth.objects.filter(section__activity_id=activity.pk)
-    rows = {
-        row["month"]: row for row in summaries.filter(year=year).values("month", *FIGURES, *TREASURY_COLUMNS)
-    }
-    cumulated = summaries.aggregate(
-        opening=Sum(treasury_expression(), filter=before_year(year), output_field=AMOUNT),
-        now=Sum(treasury_expression(), filter=until(today), output_field=AMOUNT),
-        first=Min("year"),
+    # Every summary row of the activity (13 a year at most) in one query, with the year of the opening
+    # entries that start each sum (see ``since_opening``): the cumulated figures are added up here.
+    summaries = (
+        SectionMonth.objects.filter(section__activity_id=activity.pk)
+        .annotate(start_opening=opening_year(year), start_now=opening_year(today.year))
+        .values("year", "month", *FIGURES, *TREASURY_COLUMNS, "start_opening", "start_now")
     )
+    rows, opening, now, first_year = {}, ZERO, ZERO, None
+    for row in summaries:
+        row_year, row_month = row["year"], row["month"]
+        if row_year == year:
+            rows[row_month] = row
+        if row_year >= row["start_opening"] and (row_year < year or (row_year == year and row_month == 0)):
+            opening += treasury_flow(row)
+        if row_year >= row["start_now"] and (
+            row_year < today.year or (row_year == today.year and row_month <= today.month)
+        ):
+            now += treasury_flow(row)
+        first_year = row_year if first_year is None else min(first_year, row_year)
     forecasts = {
         forecast.month: ForecastMonth(forecast.turnover, forecast.expenses, forecast.salary)
         for forecast in Forecast.objects.filter(activity_id=activity.pk, year=year)
@@ -331,7 +342,6 @@ def dashboard(activity: Activity, year: int, *, today: datetime.date | None = No
     alerts = list(open_alerts([activity.pk]))
 
     elapsed, completed = elapsed_months(year, today), completed_months(year, today)
-    opening = cumulated["opening"] or ZERO
     running = opening
     months, year_to_date = [], Totals()
     for number in range(1, 13):
@@ -372,14 +382,14 @@ def dashboard(activity: Activity, year: int, *, today: datetime.date | None = No
         if percent is not None:
             drift = Drift(actual=actual, forecast=expected, percent=percent, months=len(compared))
 
-    first_year = cumulated["first"] or year
+    first_year = first_year or year
     return Dashboard(
         activity=activity,
         year=year,
         today=today,
         months=months,
         year_to_date=year_to_date,
-        treasury_now=cumulated["now"] or ZERO,
+        treasury_now=now,
         treasury_opening=opening,
         first_year=first_year,
         unpaid=unpaid,
@@ -439,9 +449,10 @@ def overview(
     treasury_below: Decimal | None = None,
 ) -> list[OverviewRow]:
     """Every activity (of ``activities``, already filtered or not) with its year-to-date ``turnover`` and
-    ``result``, its ``treasury`` at ``overview_date`` and its open alerts, by code; in 3 queries whatever
-    the number of activities and of years: the activities, ONE aggregation of the summaries grouped by
-    section, the open alerts. The treasury filter applies to the computed figure, in Python.
+    ``result``, its ``treasury`` at ``overview_date`` and its open alerts, by code; in 4 queries whatever
+    the number of activities and of years: the activities, the monthly summaries of the year and the
+    yearly ones before it (each aggregated by section), the open alerts. The treasury filter applies to
+    the computed figure, in Python.
     """
     today = today or timezone.localdate()
     as_of = overview_date(year, today)
@@ -458,18 +469,30 @@ def overview(
         return rows
     last_month = as_of.month if year <= today.year else 0  # a future year has no "to date" yet
     year_to_date = Q(year=year, month__lte=last_month)
-    # Grouped by section, the table alone (no join): the activities above carry their section's id.
+    # Grouped by section, each table alone (no join): the activities above carry their section's id. The
+    # months of the year (and of ``as_of``'s), then the whole years before ``as_of`` from ``SectionYear``:
+    # twelve times fewer rows than summing every month since the first posting.
     figures = {
         row["section_id"]: row
-        for row in SectionMonth.objects.order_by()
+        for row in SectionMonth.objects.filter(year__in={year, as_of.year})
+        .order_by()
         .values("section_id")
         .annotate(
             # names of their own: ``turnover`` would hide the column the result expression reads
             ytd_turnover=Sum("turnover", filter=year_to_date, output_field=AMOUNT),
             ytd_result=Sum(result_expression(), filter=year_to_date, output_field=AMOUNT),
-            treasury_at=Sum(treasury_expression(), filter=until(as_of), output_field=AMOUNT),
+            treasury_at=Sum(
+                treasury_expression(), filter=Q(year=as_of.year, month__lte=as_of.month), output_field=AMOUNT
+            ),
         )
     }
+    earlier = (
+        SectionYear.objects.filter(Q(year__lt=as_of.year) & since_opening(as_of.year))
+        .order_by()
+        .values("section_id")
+        .annotate(treasury=Sum(treasury_expression(), output_field=AMOUNT))
+        .values_list("section_id", "treasury")
+    )
     alerts: dict[int, list[str]] = {}
     for activity_id, kind in (
         TreasuryAlert.objects.filter(cleared_at__isnull=True)
@@ -477,12 +500,14 @@ def overview(
         .values_list("activity_id", "kind")
     ):
         alerts.setdefault(activity_id, []).append(kind)
+    carried = dict(earlier)
     for row in rows:
         found = figures.get(row.section_id)
         if found is not None:
             row.turnover = found["ytd_turnover"] or ZERO
             row.result = found["ytd_result"] or ZERO
             row.treasury = found["treasury_at"] or ZERO
+        row.treasury += carried.get(row.section_id) or ZERO
         row.alerts = tuple(alerts.get(row.pk, ()))
     if treasury_below is not None:
         rows = [row for row in rows if row.treasury < treasury_below]
@@ -546,7 +571,12 @@ def filter_alert_only(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
 def overview_years(today: datetime.date | None = None) -> list[int]:
     """Years the overview offers: from the first summarised year to the current one (one query)."""
     today = today or timezone.localdate()
-    first = SectionMonth.objects.filter(section__activity__isnull=False).aggregate(first=Min("year"))["first"]
+    first = (  # the index on the year: the first row of an activity, not a scan of every month
+        SectionMonth.objects.filter(section__activity__isnull=False)
+        .order_by("year")
+        .values_list("year", flat=True)
+        .first()
+    )
     first = min(first or today.year, today.year)
     return list(range(today.year, first - 1, -1))
 

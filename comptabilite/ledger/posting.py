@@ -31,6 +31,7 @@ from comptabilite.models import (
     EntryCounter,
     EntryLine,
     SectionMonth,
+    SectionYear,
 )
 from coodyssee.errors import DomainError
 from coodyssee.models import Cooperative
@@ -208,24 +209,39 @@ def summary_deltas(rows: Iterable[tuple[int, str, str, datetime.date, Decimal, D
 _COLUMNS = (*FAMILIES, "lines")
 
 
+def _upsert_sql(table: str, keys: tuple[str, ...]) -> str:
+    columns = ", ".join((*keys, *_COLUMNS))
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in _COLUMNS)
+    placeholders = ", ".join(["%s"] * (len(keys) + len(_COLUMNS)))
+    return (
+        f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    )
+
+
+def _values(values: dict) -> list:
+    return [*(values.get(name, ZERO) for name in FAMILIES), int(values.get("lines", 0))]
+
+
 def apply_summary_deltas(deltas: dict) -> None:
-    """Add the deltas to ``SectionMonth`` (one upsert per section and month)."""
+    """Add the deltas to ``SectionMonth`` (one upsert per section and month) and to ``SectionYear`` (one per
+    section and year), rows in key order so that concurrent postings lock them in the same order."""
     if not deltas:
         return
-    table = SectionMonth._meta.db_table
-    columns = ", ".join(_COLUMNS)
-    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in _COLUMNS)
-    placeholders = ", ".join(["%s"] * (3 + len(_COLUMNS)))
-    sql = (
-        f"INSERT INTO {table} (section_id, year, month, {columns}) VALUES ({placeholders}) "  # noqa: S608
-        f"ON CONFLICT (section_id, year, month) DO UPDATE SET {updates}"
-    )
-    params = [
-        [section, year, month, *(values.get(name, ZERO) for name in FAMILIES), int(values.get("lines", 0))]
-        for (section, year, month), values in sorted(deltas.items())
-    ]
+    years: dict = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for (section, year, _month), values in deltas.items():
+        bucket = years[(section, year)]
+        for name, amount in values.items():
+            bucket[name] += amount
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        cursor.executemany(
+            _upsert_sql(SectionMonth._meta.db_table, ("section_id", "year", "month")),
+            [[*key, *_values(values)] for key, values in sorted(deltas.items())],
+        )
+        cursor.executemany(
+            _upsert_sql(SectionYear._meta.db_table, ("section_id", "year")),
+            [[*key, *_values(values)] for key, values in sorted(years.items())],
+        )
 
 
 # --- posting ----------------------------------------------------------------------------------------------

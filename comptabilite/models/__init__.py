@@ -41,6 +41,7 @@ from comptabilite.models.ledger import (
     Journal,
     PostedEntryError,
     SectionMonth,
+    SectionYear,
 )
 from comptabilite.models.lines import InvoiceLine
 from comptabilite.models.payments import DunningLevel, DunningLog, Payment, PaymentRecordError
@@ -99,6 +100,7 @@ __all__ = [
     "QuoteLine",
     "QuoteStatus",
     "SectionMonth",
+    "SectionYear",
     "TreasuryAlert",
     "VatExemption",
 ]

@@ -15,7 +15,14 @@ from comptabilite.ledger import chart
 from comptabilite.ledger.automatic import contribution_rate, payment_vat_share
 from comptabilite.ledger.posting import EntrySpec, Line, post_entry, reverse_entry, structure_section_id
 from comptabilite.ledger.summaries import rebuild
-from comptabilite.models import ContributionRule, Entry, EntryLine, PostedEntryError, SectionMonth
+from comptabilite.models import (
+    ContributionRule,
+    Entry,
+    EntryLine,
+    PostedEntryError,
+    SectionMonth,
+    SectionYear,
+)
 from coodyssee.errors import DomainError
 from tests.comptabilite.conftest import issued
 
@@ -222,10 +229,35 @@ def test_summaries_follow_every_posting_and_match_a_rebuild(issued_invoice, acco
     assert (month.vat_collected, month.vat_pending) == (D("200.00"), D("0.00"))
     structure = SectionMonth.objects.get(section__code=chart.STRUCTURE_SECTION)
     assert structure.contribution == D("-120.00")
+    year = SectionYear.objects.get(section__activity=issued_invoice.activity)
+    assert (year.year, year.turnover, year.cash, year.lines) == (
+        month.year,
+        D("1000.00"),
+        D("1200.00"),
+        month.lines,
+    )
     assert rebuild(apply=False) == []
     SectionMonth.objects.filter(pk=month.pk).update(cash=D("1.00"))
+    SectionYear.objects.filter(pk=year.pk).update(turnover=D("2.00"))
     found = rebuild()
-    assert [(d.column, d.stored, d.expected) for d in found] == [("cash", D("1.00"), D("1200.00"))]
+    assert [(d.month, d.column, d.stored, d.expected) for d in found] == [
+        (month.month, "cash", D("1.00"), D("1200.00")),
+        (None, "turnover", D("2.00"), D("1000.00")),
+    ]
+    assert rebuild(apply=False) == []
+
+
+def test_the_yearly_summary_is_the_sum_of_the_year_s_months(structure):
+    post_entry(simple_spec(structure, "100.00", date=datetime.date(2025, 1, 10)))
+    post_entry(simple_spec(structure, "250.50", date=datetime.date(2025, 3, 5)))
+    post_entry(simple_spec(structure, "7.00", date=datetime.date(2026, 1, 2)))
+    months = SectionMonth.objects.filter(section_id=structure, year=2025)
+    assert sorted(months.values_list("month", "cash")) == [(1, D("100.00")), (3, D("250.50"))]
+    years = SectionYear.objects.filter(section_id=structure).order_by("year")
+    assert list(years.values_list("year", "cash", "other_income", "lines")) == [
+        (2025, D("350.50"), D("350.50"), 4),
+        (2026, D("7.00"), D("7.00"), 2),
+    ]
     assert rebuild(apply=False) == []
 
 
@@ -276,6 +308,7 @@ def test_an_import_into_a_closed_period_is_refused_with_the_line(coop):
 def test_opening_entries_carry_balances_and_results_once(structure, activity):
     from comptabilite.ledger.opening import open_year
     from comptabilite.ledger.posting import sections_for
+    from entrepreneurs.models import Activity
 
     section, _structure = sections_for(activity.pk)
     day = datetime.date(2025, 6, 1)
@@ -314,6 +347,12 @@ def test_opening_entries_carry_balances_and_results_once(structure, activity):
     before = treasury.dashboard(activity, 2025, today=datetime.date(2025, 12, 31)).treasury_now
     after = treasury.dashboard(activity, 2026, today=datetime.date(2026, 3, 1))
     assert before == after.treasury_now == after.treasury_opening == D("180.00")  # 500 − 200 VAT − 120
+    # the staff overview (yearly summaries before the year) counts the years before the opening once
+    for year in (2025, 2026):
+        (row,) = treasury.overview(
+            year, today=datetime.date(2026, 3, 1), activities=Activity.objects.filter(pk=activity.pk)
+        )
+        assert row.treasury == D("180.00")
     assert rebuild(apply=False) == []
     with pytest.raises(DomainError, match="déjà"):
         open_year(2026)
@@ -340,3 +379,13 @@ def test_opening_entries_do_not_count_in_the_year_s_net_vat(structure, activity)
     open_year(2026)
     assert vat_net(2025) == D("20.00")
     assert vat_net(2026) == D("0.00")
+
+
+def test_the_receipts_index_is_the_one_the_overview_s_last_payment_reads():
+    """A partial index is only used when the query's conditions imply its own: keep it on the chart."""
+    from django.db.models import Q
+
+    from comptabilite.ledger.posting import journal_code
+
+    (index,) = [index for index in EntryLine._meta.indexes if index.name == "line_receipt_section_date"]
+    assert index.condition == Q(journal_id=journal_code("bank"), account_id=chart.CUSTOMERS, credit__gt=0)

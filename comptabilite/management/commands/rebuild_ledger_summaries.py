@@ -1,4 +1,4 @@
-"""Recompute the per-section monthly summaries from the ledger lines and report any difference."""
+"""Recompute the per-section monthly and yearly summaries from the ledger lines and report any difference."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,7 +6,10 @@ from comptabilite.ledger.summaries import rebuild
 
 
 class Command(BaseCommand):
-    help = "Recalcule les synthèses mensuelles par section depuis les écritures et signale les écarts."
+    help = (
+        "Recalcule les synthèses mensuelles et annuelles des sections depuis les écritures "
+        "et signale les écarts."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -18,8 +21,13 @@ class Command(BaseCommand):
     def handle(self, *args, check=False, **options):
         found = rebuild(apply=not check)
         for difference in found[:200]:
+            period = (
+                f"{difference.year}"
+                if difference.month is None
+                else f"{difference.year}-{difference.month:02d}"
+            )
             self.stdout.write(
-                f"section {difference.section_id} {difference.year}-{difference.month:02d} "
+                f"section {difference.section_id} {period} "
                 f"{difference.column}: "
                 f"enregistré {difference.stored}, recalculé {difference.expected}"
             )
