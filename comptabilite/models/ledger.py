@@ -225,8 +225,8 @@ class EntryLine(models.Model):
         base_manager_name = "objects"
         indexes = [
             models.Index(fields=["section", "date"], name="line_section_date"),
-            # A customer's receipts (411 credited in the bank journal: chart.CUSTOMERS, journal "bank"), latest
-            # first: the staff overview's "last payment" of each activity is its first row.
+            # A customer's receipts (411 credited in the bank journal: chart.CUSTOMERS, journal "bank"),
+            # latest first: the staff overview's "last payment" of each activity is its first row.
             models.Index(
                 fields=["section", "-date"],
                 name="line_receipt_section_date",
