@@ -12,8 +12,8 @@ When it runs:
   checks per entry; loaders that do post through the services can wrap their work in ``suspended()`` and
   run ``check_activities()`` once at the end.
 
-A check costs 4 queries whatever the number of activities (figures, forecasts, open alerts, the cooperative),
-plus one write per alert raised or cleared.
+A check costs 3 queries whatever the number of activities (the figures with their forecasts, the
+cooperative's thresholds, the open alerts), plus a transaction with one write per alert raised or cleared.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ class PendingAlertCheck:
         self.done = True
         sections, self.sections = self.sections, set()
         if sections:
+            # Inline, not a task: the banner is there on the next page; a check is 3 quick queries.
             check_sections(sections)
 
 
@@ -157,29 +158,38 @@ def _conditions(figures, threshold: Decimal, tolerance: int) -> dict[str, tuple[
 
 
 def _check(figures: dict) -> CheckResult:
+    """Raise and clear the alerts ``figures`` call for. Reads the cooperative's thresholds and the open
+    alerts; writes (in a transaction) only when something changes, which after most postings is nothing."""
     result = CheckResult()
     if not figures:
         return result
     cooperative = Cooperative.objects.order_by("pk").first()
     threshold = cooperative.treasury_alert_threshold if cooperative else ZERO
     tolerance = cooperative.forecast_drift_percent if cooperative else 30
+    opened = {
+        (alert.activity_id, alert.kind): alert
+        for alert in TreasuryAlert.objects.filter(activity_id__in=list(figures), cleared_at__isnull=True)
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        changes = [
+            (activity_id, kind, condition, opened.get((activity_id, kind)))
+            for activity_id, activity_figures in figures.items()
+            for kind, condition in _conditions(activity_figures, threshold, tolerance).items()
+            if (condition is None) == ((activity_id, kind) in opened)
+        ]
+    if not changes:
+        return result
     now = timezone.now()
-    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
-        opened = {
-            (alert.activity_id, alert.kind): alert
-            for alert in TreasuryAlert.objects.filter(activity_id__in=list(figures), cleared_at__isnull=True)
-        }
-        for activity_id, activity_figures in figures.items():
-            for kind, condition in _conditions(activity_figures, threshold, tolerance).items():
-                alert = opened.get((activity_id, kind))
-                if condition is None and alert is not None:
-                    alert.cleared_at = now
-                    alert.save(update_fields=["cleared_at"])
-                    result.cleared.append(alert)
-                elif condition is not None and alert is None:
-                    raised = _raise(activity_id, kind, *condition, now=now)
-                    if raised is not None:
-                        result.raised.append(raised)
+    with transaction.atomic():
+        for activity_id, kind, condition, alert in changes:
+            if condition is None:
+                alert.cleared_at = now
+                alert.save(update_fields=["cleared_at"])
+                result.cleared.append(alert)
+            else:
+                raised = _raise(activity_id, kind, *condition, now=now)
+                if raised is not None:
+                    result.raised.append(raised)
     return result
 
 

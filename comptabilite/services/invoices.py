@@ -218,7 +218,8 @@ def invoice_delete_draft(*, by, invoice: Invoice) -> None:
 def check_complete(invoice: Invoice) -> None:
     """The mandatory mentions a document needs before control and issue (L441-9, CGI ann. II 242 nonies A)."""
     customer = invoice.customer
-    if not invoice.lines.exists() or invoice.total_ht <= 0:
+    rates = [rate for rate, _base, _vat in invoice.vat_lines()]  # the lines' rates, stored with the totals
+    if not rates or invoice.total_ht <= 0:
         raise DomainError(
             _("Le document doit comporter au moins une ligne d'un montant positif."), field="lines"
         )
@@ -236,7 +237,6 @@ def check_complete(invoice: Invoice) -> None:
                 _("Le n° de TVA intracommunautaire d'un client professionnel européen est obligatoire."),
                 field="customer",
             )
-    rates = invoice.lines.values_list("vat_rate", flat=True)
     check_vat_exemption(rates, invoice.vat_exemption)
     check_payment_terms(invoice.payment_terms_days, invoice.payment_terms_end_of_month)
 
@@ -303,6 +303,21 @@ def invoice_control(
     return invoice
 
 
+ISSUED_FIELDS = (
+    "number",
+    "sequence",
+    "series",
+    "year",
+    "date",
+    "due_date",
+    "recovery_indemnity",
+    "status",
+    "issued_at",
+    "issued_by",
+    "updated_at",
+)
+
+
 def invoice_issue(*, by, invoice: Invoice) -> Invoice:
     """Issue a controlled document, in one transaction: number from the locked counter, dates, frozen
     copy of both parties, credit applied to the corrected invoice; the PDF is rendered after commit."""
@@ -346,7 +361,8 @@ def invoice_issue(*, by, invoice: Invoice) -> Invoice:
                 today, days=invoice.payment_terms_days, end_of_month=invoice.payment_terms_end_of_month
             )
         )
-        for name, value in {**seller_fields(coop), **buyer_fields(invoice.customer)}.items():
+        parties = {**seller_fields(coop), **buyer_fields(invoice.customer)}
+        for name, value in parties.items():
             setattr(invoice, name, value)
         invoice.recovery_indemnity = (
             ZERO if invoice.is_credit_note else recovery_indemnity_for(invoice.customer)
@@ -355,7 +371,7 @@ def invoice_issue(*, by, invoice: Invoice) -> Invoice:
         invoice.status = InvoiceStatus.ISSUED
         invoice.issued_at = timezone.now()
         invoice.issued_by = by
-        invoice.save()
+        invoice.save(update_fields=[*ISSUED_FIELDS, *parties])  # what issuing sets, nothing else
         record_event(kind=EventKind.ISSUED, by=by, invoice=invoice, data={"number": invoice.number})
         posting.post(invoice, by=by)
         if original is not None:

@@ -348,6 +348,8 @@ def test_opening_entries_carry_balances_and_results_once(structure, activity):
     after = treasury.dashboard(activity, 2026, today=datetime.date(2026, 3, 1))
     assert before == after.treasury_now == after.treasury_opening == D("180.00")  # 500 − 200 VAT − 120
     # the staff overview (yearly summaries before the year) counts the years before the opening once
+    figures = treasury.alert_figures(today=datetime.date(2026, 3, 1), activity_ids=[activity.pk])
+    assert figures[activity.pk].treasury == D("180.00")
     for year in (2025, 2026):
         (row,) = treasury.overview(
             year, today=datetime.date(2026, 3, 1), activities=Activity.objects.filter(pk=activity.pk)

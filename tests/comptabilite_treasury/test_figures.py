@@ -54,6 +54,27 @@ def test_dashboard_figures_match_the_hand_computed_case(hand_case, activity):
     assert board.forecast_total is None and board.drift is None
 
 
+def test_alert_figures_match_the_dashboard(hand_case, activity, other_activity):
+    """The alerts' single SQL statement and the dashboard's ORM queries: the same treasury and drift."""
+    Forecast.objects.create(activity=activity, year=2026, month=1, turnover=D("500.00"))
+    Forecast.objects.create(activity=activity, year=2026, month=4, turnover=D("250.50"))
+    Forecast.objects.create(activity=activity, year=2026, month=12, turnover=D("9999.00"))  # not completed
+    board = treasury.dashboard(activity, 2026, today=TODAY)
+    figures = treasury.alert_figures(today=TODAY)
+    mine = figures[activity.pk]
+    assert mine.treasury == board.treasury_now == D("-870.00")
+    assert mine.turnover == board.drift.actual and mine.forecast == board.drift.forecast == D("750.50")
+    assert mine.drift == board.drift.percent
+    assert other_activity.pk not in figures  # nothing posted: no summary, no figures
+    assert treasury.alert_figures(today=TODAY, section_ids=[sections_for(activity.pk)[0]]) == {
+        activity.pk: mine
+    }
+    assert treasury.alert_figures(today=TODAY, activity_ids=[activity.pk, other_activity.pk]) == {
+        activity.pk: mine
+    }
+    assert treasury.alert_figures(today=TODAY, activity_ids=[]) == {}
+
+
 def test_treasury_changes_the_moment_a_payment_is_posted(
     coop, time_machine, entrepreneur, accountant, activity, customer
 ):
