@@ -163,9 +163,11 @@ def _check(figures: dict) -> CheckResult:
     result = CheckResult()
     if not figures:
         return result
-    cooperative = Cooperative.objects.order_by("pk").first()
-    threshold = cooperative.treasury_alert_threshold if cooperative else ZERO
-    tolerance = cooperative.forecast_drift_percent if cooperative else 30
+    threshold, tolerance = (
+        Cooperative.objects.order_by("pk")
+        .values_list("treasury_alert_threshold", "forecast_drift_percent")
+        .first()
+    ) or (ZERO, 30)
     opened = {
         (alert.activity_id, alert.kind): alert
         for alert in TreasuryAlert.objects.filter(activity_id__in=list(figures), cleared_at__isnull=True)

@@ -602,19 +602,28 @@ class AlertFigures:
 # this query than the database answering it. Same definitions as ``treasury_expression`` and ``until``
 # (``test_alert_figures_match_the_dashboard`` holds them together).
 TREASURY_SQL = "m.cash - m.vat_collected + m.vat_deductible - m.payables - m.contribution"
-ALERT_FIGURES_SQL = f"""SELECT s.activity_id,
-       SUM(CASE WHEN (m.year < %(year)s OR (m.year = %(year)s AND m.month <= %(month)s))
-                 AND m.year >= COALESCE((SELECT MAX(e.year) FROM comptabilite_entry e
-                                         WHERE e.journal_id = %(opening)s AND e.year <= %(year)s), 0)
-                THEN {TREASURY_SQL} ELSE 0 END),
-       SUM(CASE WHEN m.year = %(year)s AND m.month <= %(completed)s THEN m.turnover ELSE 0 END),
+# The years before the current one from ``SectionYear`` (those since the latest opening entries), the
+# current year's months from ``SectionMonth``.
+ALERT_FIGURES_SQL = f"""SELECT s.activity_id, SUM(t.treasury), SUM(t.turnover),
        (SELECT SUM(f.turnover) FROM comptabilite_forecast f
         WHERE f.activity_id = s.activity_id AND f.year = %(year)s AND f.month <= %(completed)s)
-FROM comptabilite_sectionmonth m
-JOIN comptabilite_analyticsection s ON s.id = m.section_id
-WHERE s.activity_id IS NOT NULL {{where}}
+FROM (
+    SELECT m.section_id, {TREASURY_SQL} AS treasury, 0 AS turnover
+    FROM comptabilite_sectionyear m
+    WHERE m.year < %(year)s
+      AND m.year >= COALESCE((SELECT MAX(e.year) FROM comptabilite_entry e
+                              WHERE e.journal_id = %(opening)s AND e.year <= %(year)s), 0) {{sections}}
+    UNION ALL
+    SELECT m.section_id,
+           CASE WHEN m.month <= %(month)s THEN {TREASURY_SQL} ELSE 0 END,
+           CASE WHEN m.month <= %(completed)s THEN m.turnover ELSE 0 END
+    FROM comptabilite_sectionmonth m
+    WHERE m.year = %(year)s {{sections}}
+) t
+JOIN comptabilite_analyticsection s ON s.id = t.section_id
+WHERE s.activity_id IS NOT NULL {{activities}}
 GROUP BY s.activity_id
-"""  # noqa: S608 - only the WHERE below is formatted in, from fixed text and placeholders
+"""  # noqa: S608 - only fixed text and placeholders are formatted in (alert_figures)
 
 
 def _cents(value) -> Decimal | None:
@@ -634,17 +643,20 @@ def alert_figures(
         "completed": completed_months(today.year, today),
         "opening": OPENING_JOURNAL,
     }
-    where = []
-    for column, ids in (("s.activity_id", activity_ids), ("m.section_id", section_ids)):
+    where = {"sections": "", "activities": ""}
+    for key, column, ids in (
+        ("activities", "s.activity_id", activity_ids),
+        ("sections", "m.section_id", section_ids),
+    ):
         if ids is not None:
             ids = sorted({int(pk) for pk in ids})
             if not ids:
                 return {}
-            names = [f"{column[0]}{index}" for index in range(len(ids))]
+            names = [f"{key}{index}" for index in range(len(ids))]
             params.update(zip(names, ids, strict=True))
-            where.append(f"AND {column} IN ({', '.join(f'%({name})s' for name in names)})")
+            where[key] = f"AND {column} IN ({', '.join(f'%({name})s' for name in names)})"
     with connection.cursor() as cursor:
-        cursor.execute(ALERT_FIGURES_SQL.format(where=" ".join(where)), params)
+        cursor.execute(ALERT_FIGURES_SQL.format(**where), params)
         rows = cursor.fetchall()
     return {
         activity_id: AlertFigures(

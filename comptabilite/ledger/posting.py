@@ -209,14 +209,19 @@ def summary_deltas(rows: Iterable[tuple[int, str, str, datetime.date, Decimal, D
 _COLUMNS = (*FAMILIES, "lines")
 
 
-def _upsert_sql(table: str, keys: tuple[str, ...]) -> str:
+def _upsert(cursor, table: str, keys: tuple[str, ...], rows: list[list]) -> None:
+    """Add ``rows`` (keys then ``_COLUMNS``) to ``table``: one multi-row upsert per 500 rows (the keys of a
+    statement are distinct: they come from a dict)."""
     columns = ", ".join((*keys, *_COLUMNS))
     updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in _COLUMNS)
-    placeholders = ", ".join(["%s"] * (len(keys) + len(_COLUMNS)))
-    return (
-        f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608
-        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
-    )
+    row_sql = f"({', '.join(['%s'] * (len(keys) + len(_COLUMNS)))})"
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))} "  # noqa: S608
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}",
+            [value for row in chunk for value in row],
+        )
 
 
 def _values(values: dict) -> list:
@@ -224,7 +229,7 @@ def _values(values: dict) -> list:
 
 
 def apply_summary_deltas(deltas: dict) -> None:
-    """Add the deltas to ``SectionMonth`` (one upsert per section and month) and to ``SectionYear`` (one per
+    """Add the deltas to ``SectionMonth`` (a row per section and month) and to ``SectionYear`` (a row per
     section and year), rows in key order so that concurrent postings lock them in the same order."""
     if not deltas:
         return
@@ -234,17 +239,69 @@ def apply_summary_deltas(deltas: dict) -> None:
         for name, amount in values.items():
             bucket[name] += amount
     with connection.cursor() as cursor:
-        cursor.executemany(
-            _upsert_sql(SectionMonth._meta.db_table, ("section_id", "year", "month")),
+        _upsert(
+            cursor,
+            SectionMonth._meta.db_table,
+            ("section_id", "year", "month"),
             [[*key, *_values(values)] for key, values in sorted(deltas.items())],
         )
-        cursor.executemany(
-            _upsert_sql(SectionYear._meta.db_table, ("section_id", "year")),
+        _upsert(
+            cursor,
+            SectionYear._meta.db_table,
+            ("section_id", "year"),
             [[*key, *_values(values)] for key, values in sorted(years.items())],
         )
 
 
 # --- posting ----------------------------------------------------------------------------------------------
+
+
+_LINE_COLUMNS = (
+    "entry_id",
+    "position",
+    "account_id",
+    "section_id",
+    "label",
+    "debit",
+    "credit",
+    "aux_code",
+    "aux_label",
+    "date",
+    "journal_id",
+)
+_LINES_PER_INSERT = 500  # 5,500 parameters: under SQLite's limit
+
+
+def insert_lines(entry_id: int, spec: EntrySpec) -> None:
+    """The entry's lines, one multi-row INSERT (per 500 lines): posting is on the issuing path, where
+    building model instances for ``bulk_create`` cost more than the database writing them."""
+    ops = connection.ops
+    day = ops.adapt_datefield_value(spec.date)
+    rows = [
+        (
+            entry_id,
+            position,
+            line.account,
+            line.section,
+            (line.label or spec.label)[:200],
+            ops.adapt_decimalfield_value(line.debit, 14, 2),
+            ops.adapt_decimalfield_value(line.credit, 14, 2),
+            line.aux_code[:20],
+            line.aux_label[:200],
+            day,
+            spec.journal,
+        )
+        for position, line in enumerate(spec.lines, start=1)
+    ]
+    row_sql = f"({', '.join(['%s'] * len(_LINE_COLUMNS))})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _LINES_PER_INSERT):
+            chunk = rows[start : start + _LINES_PER_INSERT]
+            cursor.execute(
+                f"INSERT INTO {EntryLine._meta.db_table} ({', '.join(_LINE_COLUMNS)}) "  # noqa: S608
+                f"VALUES {', '.join([row_sql] * len(chunk))}",
+                [value for row in chunk for value in row],
+            )
 
 
 def post_entry(spec: EntrySpec, *, by=None, closed=UNSET, checked: bool = False) -> Entry:
@@ -274,24 +331,7 @@ def post_entry(spec: EntrySpec, *, by=None, closed=UNSET, checked: bool = False)
             key=spec.key,
         )
         entry.save(force_insert=True)
-        EntryLine.objects.bulk_create(
-            [
-                EntryLine(
-                    entry=entry,
-                    position=position,
-                    account_id=line.account,
-                    section_id=line.section,
-                    label=(line.label or spec.label)[:200],
-                    debit=line.debit,
-                    credit=line.credit,
-                    aux_code=line.aux_code[:20],
-                    aux_label=line.aux_label[:200],
-                    date=spec.date,
-                    journal_id=spec.journal,
-                )
-                for position, line in enumerate(spec.lines, start=1)
-            ]
-        )
+        insert_lines(entry.pk, spec)
         apply_summary_deltas(
             summary_deltas(
                 (line.section, line.account, spec.journal, spec.date, line.debit, line.credit)

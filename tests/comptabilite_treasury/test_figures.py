@@ -102,6 +102,10 @@ def test_a_previous_year_gives_the_opening_treasury_of_the_next(
     assert this_year.treasury_opening == D("880.00") == this_year.treasury_now
     assert this_year.year_to_date.turnover == D("0.00")
     assert this_year.years[0] == 2025 and this_year.years[-1] == 2027
+    # nothing posted this year: the alerts and the overview carry last year's treasury too
+    assert treasury.alert_figures(today=TODAY)[activity.pk].treasury == D("880.00")
+    (row,) = [row for row in treasury.overview(2026, today=TODAY) if row.pk == activity.pk]
+    assert (row.treasury, row.turnover) == (D("880.00"), D("0.00"))
 
 
 def test_forecast_against_actual_and_drift_on_completed_months(hand_case, activity):
