@@ -27,7 +27,7 @@ class NavGroup:
 
 NAVIGATION: dict[str, list[NavItem | NavGroup]] = {
     Space.BACKOFFICE: [
-        NavItem(_("Tableau de bord"), "backoffice:home", "backoffice.view"),
+        NavItem(_("Accueil"), "backoffice:home", "backoffice.view"),
         NavItem(_("Entrepreneurs"), "backoffice:entrepreneurs", "entrepreneurs.view"),
         NavGroup(
             _("Accompagnement"),

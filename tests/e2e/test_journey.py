@@ -44,7 +44,7 @@ def test_officer_records_a_cesa_and_sees_the_associate_deadline(
     expect(page.get_by_test_id("associate-deadline")).to_contain_text(deadline.strftime("%d/%m/%Y"))
     screenshot(page, tmp_path, "record-after-cesa")
 
-    page.get_by_role("link", name="Tableau de bord").click()
+    page.get_by_role("link", name="Accueil", exact=True).click()
     todo = page.get_by_test_id("todo-associate-deadlines")
     expect(todo.get_by_role("link", name="Inès Navarro")).to_be_visible()
     expect(todo).to_contain_text(deadline.strftime("%d/%m/%Y"))

@@ -128,3 +128,21 @@ def test_backoffice_home_on_a_phone(phone_page, live_server, tmp_path, cooperati
     expect(people_link).to_be_visible()
     expect(toggler).to_have_attribute("aria-expanded", "true")
     screenshot(page, tmp_path, "phone-backoffice-menu")
+
+
+@pytest.mark.parametrize("width", [1200, 1280, 1440])
+def test_the_backoffice_menu_fits_on_one_line_of_a_laptop_screen(
+    new_page, live_server, tmp_path, cooperative, manager, width
+):
+    """Every menu and the person's own menu are on screen, not pushed past its right edge."""
+    page = new_page(viewport={"width": width, "height": 800})
+    login(page, live_server, manager)
+    expect(page.locator(".navbar-toggler")).to_be_hidden()
+    person_menu = page.locator("#main-nav > .navbar-nav").last.locator(".nav-link").last
+    expect(person_menu).to_be_visible()
+    box = person_menu.bounding_box()
+    assert box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    brand = page.locator(".navbar-brand")
+    expect(brand).to_have_attribute("title", cooperative.name)
+    screenshot(page, tmp_path, f"backoffice-menu-{width}")
