@@ -506,10 +506,11 @@ def overview(
     for row in rows:
         found = figures.get(row.section_id)
         if found is not None:
-            row.turnover = found["ytd_turnover"] or ZERO
-            row.result = found["ytd_result"] or ZERO
-            row.treasury = found["treasury_at"] or ZERO
-        row.treasury += carried.get(row.section_id) or ZERO
+            # to the cent: SQLite sums decimals as floats
+            row.turnover = (found["ytd_turnover"] or ZERO).quantize(CENT)
+            row.result = (found["ytd_result"] or ZERO).quantize(CENT)
+            row.treasury = (found["treasury_at"] or ZERO).quantize(CENT)
+        row.treasury += (carried.get(row.section_id) or ZERO).quantize(CENT)
         row.alerts = tuple(alerts.get(row.pk, ()))
     if treasury_below is not None:
         rows = [row for row in rows if row.treasury < treasury_below]

@@ -15,6 +15,7 @@ backoffice_urlpatterns: list = [
     path("comptabilite/plan-comptable/", ledger.chart, name="ledger_chart"),
     path("comptabilite/plan-comptable/<str:code>/", ledger.chart_edit, name="ledger_chart_edit"),
     path("comptabilite/cloture/", ledger.closing, name="ledger_closing"),
+    path("comptabilite/cloture/a-nouveaux/", ledger.opening, name="ledger_opening"),
     path("comptabilite/contribution/", ledger.rule_list, name="ledger_rules"),
     path("comptabilite/contribution/<int:pk>/terminer/", ledger.rule_end, name="ledger_rule_end"),
     path("comptabilite/tva/", ledger.vat_page, name="ledger_vat"),

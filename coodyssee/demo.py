@@ -12,7 +12,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from comptabilite.demo import load_invoices
-from comptabilite.demo.ledger import load_alerts, load_ledger
+from comptabilite.demo.ledger import load_alerts, load_ledger, load_openings
 from comptabilite.demo.statements import load_statements
 from coodyssee.models import Cooperative, User
 from coodyssee.permissions import Role
@@ -94,6 +94,7 @@ def load_people() -> list[User]:
 DEMO_STEPS = [load_cooperative, load_people, load_journeys, load_invoices, load_trainings]
 DEMO_STEPS.insert(DEMO_STEPS.index(load_invoices) + 1, load_ledger)  # the activities' ledger
 DEMO_STEPS.append(load_structure_budget)  # the structure's 2017 budget and ledger (gouvernance)
+DEMO_STEPS.append(load_openings)  # past years closed, each year's opening entries (à-nouveaux)
 DEMO_STEPS.append(load_statements)  # the demo entrepreneurs' last monthly statements
 DEMO_STEPS.append(load_alerts)  # the treasury alerts of the demo's activities (no e-mail)
 

@@ -348,3 +348,29 @@ def load_alerts() -> None:
 
     raised = check_activities().raised
     TreasuryAlert.objects.filter(pk__in=[alert.pk for alert in raised]).update(emailed_at=timezone.now())
+
+
+def load_openings() -> None:
+    """Close the years the demo is done with, one after the other, posting each next year's opening entries
+    (à-nouveaux), as the cooperative's accountant does after every annual closing: each year's FEC then
+    starts from its à-nouveaux, and the treasuries are summed from the latest ones. The closing stays two
+    months behind today, so that nothing the demo leaves to do (expenses to validate, payments) falls in a
+    closed period. Idempotent."""
+    from comptabilite.alerts import suspended
+    from comptabilite.ledger.opening import open_year, openable_year
+    from comptabilite.models import Entry
+    from coodyssee.models import Cooperative
+
+    cooperative = Cooperative.objects.order_by("pk").first()
+    first = Entry.objects.order_by("date").values_list("date", flat=True).first()
+    if cooperative is None or first is None:
+        return
+    last = (timezone.localdate() - 60 * DAY).year - 1
+    with suspended():
+        for year in range(first.year, last + 1):
+            closing = datetime.date(year, 12, 31)
+            if cooperative.ledger_closed_until is None or cooperative.ledger_closed_until < closing:
+                cooperative.ledger_closed_until = closing
+                cooperative.save(update_fields=["ledger_closed_until"])
+            if openable_year() == year + 1:
+                open_year(year + 1)

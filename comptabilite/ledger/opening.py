@@ -22,7 +22,7 @@ from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
 from comptabilite.ledger import chart
-from comptabilite.ledger.posting import OPENING_JOURNAL, EntrySpec, Line, post_entry
+from comptabilite.ledger.posting import OPENING_JOURNAL, EntrySpec, Line, closed_until, post_entry
 from comptabilite.models import Entry, EntryLine
 from coodyssee.errors import DomainError
 from coodyssee.money import ZERO
@@ -92,10 +92,34 @@ def opening_spec(year: int) -> EntrySpec:
     )
 
 
+def openable_year() -> int | None:
+    """The year whose opening entries can be posted now: the one after the last year closed to its 31st
+    December (its 1st January still open), when it has entries before it and no opening yet."""
+    closed = closed_until()
+    if closed is None:
+        return None
+    year = closed.year + 1 if (closed.month, closed.day) == (12, 31) else closed.year
+    if year <= closed.year or Entry.objects.filter(key=f"opening:{year}").exists():
+        return None
+    if not Entry.objects.filter(date__lt=datetime.date(year, 1, 1)).exists():
+        return None
+    return year
+
+
 def open_year(year: int, *, by=None) -> Entry:
-    """Post the opening entry of ``year`` (once)."""
+    """Post the opening entry of ``year`` (once), the previous year being closed: the balances of a year
+    still open could change after they were carried forward."""
     if Entry.objects.filter(key=f"opening:{year}").exists():
         raise DomainError(_("Les à-nouveaux de %(year)s sont déjà passés.") % {"year": year})
+    closed = closed_until()
+    if closed is None or closed < datetime.date(year - 1, 12, 31):
+        raise DomainError(
+            _(
+                "Clôturez d'abord l'exercice %(previous)s (jusqu'au 31/12/%(previous)s) : tant qu'il est "
+                "ouvert, ses soldes peuvent encore changer."
+            )
+            % {"previous": year - 1}
+        )
     chart.ensure_chart()
     spec = opening_spec(year)
     if len(spec.lines) < 2:

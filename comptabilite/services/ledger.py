@@ -203,6 +203,14 @@ def ledger_close(*, by, until: datetime.date) -> Cooperative:
     return cooperative
 
 
+def ledger_open_year(*, by, year: int):
+    """Post the opening entries (à-nouveaux) of ``year``, the previous year being closed."""
+    from comptabilite.ledger.opening import open_year
+
+    check_perm(by, "ledger.settings")
+    return open_year(year, by=by)
+
+
 def vat_period_set(*, by, period: str) -> Cooperative:
     check_perm(by, "ledger.settings")
     if period not in ("month", "quarter"):

@@ -310,11 +310,43 @@ def closing(request):
                     _("Comptabilité clôturée jusqu'au %(date)s.") % {"date": until.strftime("%d/%m/%Y")},
                 )
                 return redirect("backoffice:ledger_closing")
+    from comptabilite.ledger.opening import openable_year
+
+    openings = Entry.objects.filter(source="opening").order_by("-year")
     return render(
         request,
         "comptabilite/ledger/closing.html",
-        {"form": form, "current": current, "confirm": confirm, "today": timezone.localdate()},
+        {
+            "form": form,
+            "current": current,
+            "confirm": confirm,
+            "today": timezone.localdate(),
+            "openable": openable_year(),
+            "openings": list(openings.values("pk", "year", "journal_id", "number", "posted_at")[:5]),
+        },
     )
+
+
+@require_POST
+@permission("ledger.settings")
+def opening(request):
+    """Post the opening entries (à-nouveaux) of the year given (the one after the last closed year)."""
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        raise Http404 from None
+    try:
+        entry = services.ledger_open_year(by=request.user, year=year)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        lines = entry.lines.count()
+        messages.success(
+            request,
+            _("À-nouveaux %(year)s passés : écriture %(number)s, %(lines)s lignes.")
+            % {"year": year, "number": entry.fec_number, "lines": lines},
+        )
+    return redirect("backoffice:ledger_closing")
 
 
 # --- contribution rules -----------------------------------------------------------------------------------

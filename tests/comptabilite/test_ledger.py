@@ -305,8 +305,14 @@ def test_an_import_into_a_closed_period_is_refused_with_the_line(coop):
     assert not Entry.objects.exists()
 
 
-def test_opening_entries_carry_balances_and_results_once(structure, activity):
-    from comptabilite.ledger.opening import open_year
+def close_through(day: datetime.date) -> None:
+    from coodyssee.models import Cooperative
+
+    assert Cooperative.objects.update(ledger_closed_until=day) == 1
+
+
+def test_opening_entries_carry_balances_and_results_once(coop, structure, activity):
+    from comptabilite.ledger.opening import open_year, openable_year
     from comptabilite.ledger.posting import sections_for
     from entrepreneurs.models import Activity
 
@@ -327,7 +333,15 @@ def test_opening_entries_carry_balances_and_results_once(structure, activity):
         )
     )
     post_entry(simple_spec(section, "500.00", date=day))  # 512 / 758
+    with pytest.raises(DomainError, match="Clôturez d'abord l'exercice 2025"):
+        open_year(2026)  # 2025 is still open: its balances could change
+    assert openable_year() is None
+    close_through(datetime.date(2025, 12, 30))
+    assert openable_year() is None  # not the whole year
+    close_through(datetime.date(2025, 12, 31))
+    assert openable_year() == 2026
     entry = open_year(2026)
+    assert openable_year() is None
     assert (entry.journal_id, entry.date, entry.number) == ("AN", datetime.date(2026, 1, 1), 1)
     lines = {
         (row.section_id, row.account_id, row.aux_code): row.debit - row.credit for row in entry.lines.all()
@@ -360,7 +374,7 @@ def test_opening_entries_carry_balances_and_results_once(structure, activity):
         open_year(2026)
 
 
-def test_opening_entries_do_not_count_in_the_year_s_net_vat(structure, activity):
+def test_opening_entries_do_not_count_in_the_year_s_net_vat(coop, structure, activity):
     from comptabilite.ledger.opening import open_year
     from comptabilite.ledger.posting import sections_for
     from comptabilite.vat import vat_net
@@ -378,6 +392,7 @@ def test_opening_entries_do_not_count_in_the_year_s_net_vat(structure, activity)
             ],
         )
     )
+    close_through(datetime.date(2025, 12, 31))
     open_year(2026)
     assert vat_net(2025) == D("20.00")
     assert vat_net(2026) == D("0.00")

@@ -143,3 +143,46 @@ def test_post_entry_in_the_closed_period_is_refused(coop, structure):
                 lines=[Line("512", structure, debit=D(1)), Line("758", structure, credit=D(1))],
             )
         )
+
+
+# --- opening entries ----------------------------------------------------------------------------------
+
+
+OPENING = "/gestion/comptabilite/cloture/a-nouveaux/"
+
+
+def test_once_a_year_is_closed_its_opening_entries_are_posted_from_the_closing_page(
+    coop, accountant, structure
+):
+    od_entry(structure, date=datetime.date(2025, 5, 2))
+    client = client_for(accountant)
+    assert "Passer les à-nouveaux" not in text(client.get(CLOSING))  # 2025 is not closed yet
+    refused = client.post(OPENING, {"year": "2026"}, follow=True)
+    assert "Clôturez d'abord l'exercice 2025" in text(refused)
+    assert not Entry.objects.filter(journal_id="AN").exists()
+
+    Cooperative.objects.update(ledger_closed_until=datetime.date(2025, 12, 31))
+    assert "Passer les à-nouveaux 2026" in text(client.get(CLOSING))
+    done = client.post(OPENING, {"year": "2026"}, follow=True)
+    entry = Entry.objects.get(journal_id="AN")
+    assert (entry.year, entry.date, entry.posted_by) == (2026, datetime.date(2026, 1, 1), accountant)
+    assert f"À-nouveaux 2026 passés : écriture {entry.fec_number}" in text(done)
+    assert "Passer les à-nouveaux" not in text(done)  # once
+    again = client.post(OPENING, {"year": "2026"}, follow=True)
+    assert "déjà passés" in text(again) and Entry.objects.filter(journal_id="AN").count() == 1
+
+
+def test_opening_entries_are_refused_to_other_roles_and_to_a_closed_year(
+    coop, officer, entrepreneur, structure
+):
+    od_entry(structure, date=datetime.date(2024, 5, 2))
+    Cooperative.objects.update(ledger_closed_until=datetime.date(2025, 12, 31))
+    for person in (officer, entrepreneur):
+        assert client_for(person).post(OPENING, {"year": "2026"}).status_code == 403
+    assert client_for(officer).get(OPENING).status_code in (403, 405)
+    # 2025 is closed: its 1st January cannot receive an entry any more
+    with pytest.raises(DomainError, match="clôturée"):
+        from comptabilite.ledger.opening import open_year
+
+        open_year(2025)
+    assert not Entry.objects.filter(journal_id="AN").exists()
