@@ -254,6 +254,29 @@ def activities_to_state(year: int, month: int) -> list[int]:
     return sorted(set(present_members(year, month)) | set(moved))
 
 
+@dataclass
+class MonthProgress:
+    year: int
+    month: int
+    expected: int  # activities that get a statement for the month
+    done: int
+
+    @property
+    def label(self) -> str:
+        return month_label(self.year, self.month)
+
+    @property
+    def missing(self) -> int:
+        return max(self.expected - self.done, 0)
+
+
+def month_progress(year: int, month: int) -> MonthProgress:
+    """How many of the month's statements are established (3 queries)."""
+    expected = activities_to_state(year, month)
+    done = MonthlyStatement.objects.filter(year=year, month=month, activity_id__in=expected).count()
+    return MonthProgress(year, month, len(expected), done)
+
+
 # --- generation -----------------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from comptabilite.views import statements
 
 backoffice_urlpatterns: list = [
     path("releves/", statements.statement_list, name="monthly_statements"),
+    path("releves/etablir/", statements.statement_generate, name="monthly_statements_generate"),
     path("releves/<int:pk>/pdf/", statements.statement_pdf, name="monthly_statement_pdf"),
 ]
 portal_urlpatterns: list = [

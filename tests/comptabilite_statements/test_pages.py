@@ -83,3 +83,28 @@ def test_statement_lists_queries_do_not_grow_with_rows(coop, activity, persona, 
         for month in range(2, 13)
     )
     assert _count(client, url) == few <= 12
+
+
+def test_staff_establish_last_month_s_missing_statements_once(
+    coop, activity, other_activity, accountant, officer, django_capture_on_commit_callbacks
+):
+    from tests.comptabilite_statements.conftest import march_case
+
+    march_case(activity)
+    client = client_for(accountant)
+    page = _page(client.get("/gestion/releves/"))
+    assert "Relevés de Mars 2026 : 0 établis sur 2 activités." in page.replace("<strong>", "").replace(
+        "</strong>", ""
+    )
+    assert "Établir les 2 relevés manquants" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/gestion/releves/etablir/", follow=True)
+    assert "Établissement des relevés de mars 2026 lancé" in _page(response)
+    assert MonthlyStatement.objects.filter(year=2026, month=3).count() == 2
+    assert "relevés manquants" not in _page(response)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/gestion/releves/etablir/")
+    assert MonthlyStatement.objects.count() == 2  # nothing twice
+    # the accompaniment officer reads the list but does not establish statements
+    assert "relevés manquants" not in _page(client_for(officer).get("/gestion/releves/"))
+    assert client_for(officer).post("/gestion/releves/etablir/").status_code == 403
