@@ -113,4 +113,17 @@ def bench_issue_throughput():
         rows.append((label, f"{rate:.0f}{cost}"))
     with_pdf, _cpu = _run(40, ISSUERS, render_pdf=True)
     rows.append((f"issued/s with Factur-X PDF rendered and stored, {ISSUERS} issuers × 5", f"{with_pdf:.1f}"))
+    rows.append(("note", ISSUING_NOTE))
     return rows
+
+
+ISSUING_NOTE = (
+    "Reading these figures: issuing is serialized by the gapless number — the counter row stays locked "
+    "from the number to the commit, the time to write the document, its history, the sales entry with its "
+    "lines and monthly/yearly summaries (about 3.5 ms of work). With more issuers than cores, the holder of "
+    "that lock shares its core with the others and the window stretches: hence the gap between 8 issuers "
+    "and as many issuers as cores on the same machine. The CPU per issue (the issuer and its PostgreSQL "
+    "backend, the treasury alert check after commit included) bounds the rate at cores ÷ CPU per issue "
+    "even without any lock. For scale: the reference cooperative issued 2,386 invoices in 2017, the "
+    "largest CAE about ten times more — a few per minute at the busiest."
+)
