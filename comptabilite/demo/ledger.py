@@ -60,6 +60,8 @@ from comptabilite.models import (
     Entry,
     EntryLine,
     Expense,
+    ExpenseEvent,
+    ExpenseEventKind,
     ExpenseStatus,
     Invoice,
     InvoiceStatus,
@@ -129,6 +131,7 @@ def load_ledger() -> None:
     ledger = BulkLedger(validate=False, by=accountant)
     ledger.extend(specs)
     ledger.flush()
+    fast_insert(ExpenseEvent, _expense_events(expenses, accountant))
     years = Counter()
     for spec in specs:
         years[spec.date.year] += len(spec.lines)
@@ -143,6 +146,63 @@ def load_ledger() -> None:
         len(expenses),
         time.perf_counter() - started,
     )
+
+
+def _expense_events(expenses: list[Expense], accountant) -> list[ExpenseEvent]:
+    """The history each demo expense would have from the services: created, submitted, returned with its
+    comment, validated and paid (with their entries' numbers), at the dates the expense carries."""
+    numbers = {
+        (row["expense_id"], row["source"]): f"{row['journal_id']}{row['year']}-{row['number']:06d}"
+        for row in Entry.objects.filter(expense_id__isnull=False).values(
+            "expense_id", "source", "journal_id", "year", "number"
+        )
+    }
+    people = {user.pk: user for user in User.objects.filter(pk__in={e.created_by_id for e in expenses})}
+    staff = str(accountant) if accountant is not None else ""
+    events = []
+
+    def add(expense, kind, at, *, by=None, label="", comment="", **data):
+        events.append(
+            ExpenseEvent(
+                expense_id=expense.pk,
+                kind=kind,
+                at=at,
+                actor_id=getattr(by, "pk", None),
+                actor_label=(str(by) if by is not None else label)[:200],
+                comment=comment,
+                data=data,
+            )
+        )
+
+    for expense in expenses:
+        author = people.get(expense.created_by_id)
+        label = str(expense.entrepreneur)
+        amount = f"{expense.amount_ttc:.2f}"
+        add(expense, ExpenseEventKind.CREATED, expense.created_at, by=author, label=label)
+        if expense.submitted_at is not None:
+            add(
+                expense,
+                ExpenseEventKind.SUBMITTED,
+                expense.submitted_at,
+                by=author,
+                label=label,
+                amount=amount,
+            )
+            if expense.return_comment:
+                returned = expense.submitted_at + datetime.timedelta(hours=15)
+                add(expense, ExpenseEventKind.RETURNED, returned, by=accountant, label=staff,
+                    comment=expense.return_comment)  # fmt: skip
+        if expense.validated_at is not None:
+            entry = numbers.get((expense.pk, "expense"), "")
+            add(expense, ExpenseEventKind.VALIDATED, expense.validated_at, by=accountant, label=staff,
+                amount=amount, entry=entry)  # fmt: skip
+        if expense.paid_on is not None:
+            paid_at = timezone.make_aware(datetime.datetime.combine(expense.paid_on, datetime.time(10)))
+            entry = numbers.get((expense.pk, "expense_payment"), "")
+            add(expense, ExpenseEventKind.PAID, paid_at, by=accountant, label=staff, amount=amount,
+                date=expense.paid_on.isoformat(), method=expense.payment_method,
+                reference=expense.payment_reference, entry=entry)  # fmt: skip
+    return events
 
 
 # --- documents ----------------------------------------------------------------------------------------

@@ -183,3 +183,21 @@ def test_load_demo_time_is_reported(demo, capsys):
     lines = EntryLine.objects.count()
     with capsys.disabled():
         print(f"\nload_demo: {demo:.1f} s for {lines} ledger lines")
+
+
+def test_every_demo_expense_has_the_history_its_state_tells(demo):
+    from comptabilite.models import ExpenseEvent
+
+    kinds = defaultdict(list)
+    for expense_id, kind in ExpenseEvent.objects.order_by("at", "pk").values_list("expense_id", "kind"):
+        kinds[expense_id].append(kind)
+    for expense in Expense.objects.all():
+        expected = ["created"]
+        expected += ["submitted"] if expense.submitted_at else []
+        expected += ["returned"] if expense.return_comment else []
+        expected += ["validated"] if expense.validated_at else []
+        expected += ["paid"] if expense.paid_on else []
+        assert kinds[expense.pk] == expected, expense.pk
+    paid = ExpenseEvent.objects.filter(kind="paid").order_by("pk").first()
+    entry = Entry.objects.get(expense_id=paid.expense_id, source="expense_payment")
+    assert paid.data["entry"] == entry.fec_number and paid.actor is not None
