@@ -156,3 +156,36 @@ class ExpensePaymentForm(forms.Form):
     @classmethod
     def initial_for(cls) -> dict:
         return {"date": timezone.localdate(), "method": PaymentMethod.TRANSFER}
+
+
+class SupplierInvoiceForm(ExpenseForm):
+    """A supplier invoice the cooperative received for an activity, typed by the support team: the
+    activity (and, for a shared one, the entrepreneur) chosen here, the invoice itself as receipt."""
+
+    def __init__(self, *args, activities, entrepreneurs, **kwargs):
+        super().__init__(*args, activities=activities, **kwargs)
+        for name in ("kind", *MILEAGE_FIELDS):
+            del self.fields[name]
+        self.fields["entrepreneur"] = EntrepreneurChoiceField(
+            label=_("Entrepreneur·e"),
+            queryset=entrepreneurs,
+            required=False,
+            help_text=_("Pour une activité partagée seulement : la personne qui a engagé la dépense."),
+        )
+        self.order_fields(["activity", "entrepreneur"])
+        self.fields["category"].choices = [
+            choice for choice in self.fields["category"].choices if choice[0] != ExpenseCategory.MILEAGE
+        ]
+        self.fields["date"].label = _("Date de la facture")
+        self.fields["description"].widget.attrs["placeholder"] = _("ex. Impression des plaquettes")
+        self.fields["vat"].help_text = _("0 si la facture ne mentionne pas de TVA.")
+        self.fields["receipt"].required = True
+        self.fields["receipt"].label = _("Facture du fournisseur")
+        self.fields["receipt"].help_text = _("PDF, JPEG ou PNG, 10 Mo au plus.")
+
+    @classmethod
+    def new_initial(cls) -> dict:
+        return {"date": timezone.localdate()}
+
+    def values(self) -> dict:
+        return super().values() | {"kind": ExpenseKind.SUPPLIER}

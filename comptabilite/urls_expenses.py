@@ -7,6 +7,7 @@ from comptabilite.views import expenses
 backoffice_urlpatterns: list = [
     path("depenses/", expenses.expense_list, name="expenses"),
     path("depenses/a-valider/", expenses.expense_queue, name="expense_queue"),
+    path("depenses/facture-fournisseur/", expenses.supplier_invoice_create, name="supplier_invoice_create"),
     path("depenses/<int:pk>/", expenses.expense_detail, name="expense"),
     path("depenses/<int:pk>/valider/", expenses.expense_validate, name="expense_validate"),
     path("depenses/<int:pk>/renvoyer/", expenses.expense_return, name="expense_return"),

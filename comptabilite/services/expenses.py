@@ -400,6 +400,22 @@ def expense_submit(*, by, expense: Expense) -> Expense:
     return expense
 
 
+def supplier_invoice_record(*, by, activity, receipt, **values: Any) -> Expense:
+    """A supplier invoice the support team received for ``activity``: created and submitted at once, with
+    its file (nothing is kept, file included, when either step is refused)."""
+    check_perm(by, "expenses.validate")
+    values["kind"] = ExpenseKind.SUPPLIER
+    expense = None
+    try:
+        with transaction.atomic():
+            expense = expense_create(by=by, activity=activity, receipt=receipt, **values)
+            return expense_submit(by=by, expense=expense)
+    except BaseException:
+        if expense is not None and expense.receipt:
+            _forget_stored(expense)
+        raise
+
+
 # --- validation and payment -----------------------------------------------------------------------
 
 

@@ -22,7 +22,13 @@ from django_tables2 import RequestConfig
 
 from comptabilite import mileage
 from comptabilite import selectors_expenses as selectors
-from comptabilite.forms_expenses import ExpenseForm, ExpensePaymentForm, ReturnForm, ValidateForm
+from comptabilite.forms_expenses import (
+    ExpenseForm,
+    ExpensePaymentForm,
+    ReturnForm,
+    SupplierInvoiceForm,
+    ValidateForm,
+)
 from comptabilite.models import ExpenseCategory, ExpenseStatus
 from comptabilite.services import expenses as services
 from comptabilite.tables_expenses import (
@@ -38,6 +44,7 @@ from coodyssee.errors import DomainError
 from coodyssee.money import to_decimal
 from coodyssee.permissions import has_perm, permission
 from coodyssee.templatetags.money import format_euros
+from entrepreneurs.models import Activity, Entrepreneur
 
 PORTAL = "portal.expenses"
 TO_PAY_SHOWN = 10
@@ -322,6 +329,7 @@ def expense_list(request):
             "table": table,
             "csv_query": csv_query(request.GET),
             "queue_count": selectors.awaiting_validation_count(),
+            "can_record": has_perm(request.user, "expenses.validate"),
         },
     )
 
@@ -361,6 +369,40 @@ def _backoffice_page(
         "members": members_of(detail.activity) if detail.activity_id else [],
     }
     return render(request, "comptabilite/expenses/detail.html", context, status=status)
+
+
+@permission("expenses.validate")
+def supplier_invoice_create(request):
+    """Type a supplier invoice received for an activity: stored with its file and put straight in the
+    validation queue (a draft the entrepreneur never saw would wait for nobody)."""
+    form = SupplierInvoiceForm(
+        request.POST or None,
+        request.FILES or None,
+        activities=Activity.objects.order_by("code"),
+        entrepreneurs=Entrepreneur.objects.filter(activity_memberships__isnull=False)
+        .distinct()
+        .order_by("last_name", "first_name"),
+        initial=SupplierInvoiceForm.new_initial(),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            expense = services.supplier_invoice_record(
+                by=request.user,
+                activity=form.cleaned_data["activity"],
+                receipt=form.cleaned_data["receipt"],
+                **form.values(),
+            )
+        except DomainError as error:
+            error.attach_to(form)
+        else:
+            messages.success(request, _("Facture fournisseur enregistrée, en attente de validation."))
+            return redirect("backoffice:expense", pk=expense.pk)
+    return render(
+        request,
+        "comptabilite/expenses/supplier_form.html",
+        {"form": form, "lost_file": request.method == "POST" and bool(request.FILES.get("receipt"))},
+        status=400 if form.errors else 200,
+    )
 
 
 @permission("expenses.view")

@@ -8,6 +8,7 @@ import datetime
 import html
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -449,3 +450,80 @@ def test_detail_query_count_does_not_grow_with_history(entrepreneur, activity, a
         submitted(expense, entrepreneur)
         services.expense_return(by=accountant, expense=expense, comment="Encore")
     assert _queries(client, reverse("backoffice:expense", args=[expense.pk])) == few
+
+
+# --- a supplier invoice typed by the support team -------------------------------------------------------
+
+SUPPLIER_INVOICE = "/gestion/depenses/facture-fournisseur/"
+
+
+def _supplier_invoice_post(activity, **values) -> dict:
+    return {
+        "activity": activity.pk,
+        "supplier": "Papeterie Alpine",
+        "supplier_invoice_number": "FA-2026-118",
+        "date": "2026-03-05",
+        "category": "supplies",
+        "description": "Ramettes et encre",
+        "amount_ttc": "120,00",
+        "vat": "20,00",
+        "due_date": "2026-04-04",
+        "receipt": pdf("facture.pdf"),
+    } | values
+
+
+def test_staff_type_a_supplier_invoice_that_goes_to_the_validation_queue(
+    coop, activity, accountant, entrepreneur
+):
+    client = client_for(accountant)
+    page = text(client.get("/gestion/depenses/"))
+    assert "Saisir une facture fournisseur" in page
+    form = text(client.get(SUPPLIER_INVOICE))
+    assert "indemnités kilométriques" not in form  # no mileage for an invoice
+    response = client.post(SUPPLIER_INVOICE, _supplier_invoice_post(activity))
+    expense = Expense.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/gestion/depenses/{expense.pk}/"
+    assert (expense.kind, expense.status, expense.activity, expense.entrepreneur.user) == (
+        "supplier",
+        ExpenseStatus.SUBMITTED,
+        activity,
+        entrepreneur,
+    )
+    assert (expense.amount_ht, expense.vat, expense.created_by) == (D("100.00"), D("20.00"), accountant)
+    assert expense.receipt.read() == PDF_BYTES
+    assert list(expense.events.values_list("kind", flat=True)) == ["created", "submitted"]
+    assert "Papeterie Alpine" in text(client.get("/gestion/depenses/a-valider/"))
+    # the entrepreneur sees it among their expenses
+    assert "Papeterie Alpine" in text(client_for(entrepreneur).get("/portail/depenses/"))
+
+
+def test_a_refused_supplier_invoice_keeps_nothing_and_says_why(
+    coop, activity, accountant, settings, other_entrepreneur
+):
+    from entrepreneurs.models import ActivityMembership
+
+    client = client_for(accountant)
+    for values, message in (
+        ({"supplier_invoice_number": ""}, "Indiquez le numéro de la facture du fournisseur."),
+        ({"date": "2026-03-20"}, "ne peut pas être dans le futur"),
+        ({"receipt": ""}, "Ce champ est obligatoire."),
+    ):
+        response = client.post(SUPPLIER_INVOICE, _supplier_invoice_post(activity, **values))
+        assert response.status_code == 400 and message in text(response)
+    # a shared activity needs the person who spent
+    ActivityMembership.objects.create(activity=activity, entrepreneur=other_entrepreneur.entrepreneur)
+    response = client.post(SUPPLIER_INVOICE, _supplier_invoice_post(activity))
+    assert response.status_code == 400 and "activité partagée" in text(response)
+    assert not Expense.objects.exists()
+    for root in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT):  # no receipt file left behind
+        assert not [path for path in Path(root).rglob("*") if path.is_file()]
+
+
+def test_supplier_invoices_are_typed_by_the_accountant_and_the_manager_only(
+    coop, activity, officer, entrepreneur
+):
+    assert "Saisir une facture fournisseur" not in text(client_for(officer).get("/gestion/depenses/"))
+    for person in (officer, entrepreneur):
+        assert client_for(person).get(SUPPLIER_INVOICE).status_code == 403
+        assert client_for(person).post(SUPPLIER_INVOICE, _supplier_invoice_post(activity)).status_code == 403
+    assert not Expense.objects.exists()

@@ -500,3 +500,29 @@ def test_a_payment_in_a_closed_period_writes_nothing(entrepreneur, activity, acc
     assert (expense.status, expense.paid_on, expense.payment_method) == ("validated", None, "")
     assert not Entry.objects.filter(journal_id="BQ").exists()
     assert not ExpenseEvent.objects.filter(kind="paid").exists()
+
+
+def test_a_supplier_invoice_refused_at_submission_leaves_neither_row_nor_file(
+    coop, activity, accountant, settings, monkeypatch
+):
+    from pathlib import Path
+
+    def refuse(**kwargs):
+        raise DomainError("refusée")
+
+    monkeypatch.setattr(services, "expense_submit", refuse)
+    with pytest.raises(DomainError, match="refusée"):
+        services.supplier_invoice_record(
+            by=accountant,
+            activity=activity,
+            receipt=pdf("facture.pdf"),
+            date=datetime.date(2026, 3, 3),
+            category="subcontracting",
+            description="Impression",
+            supplier="Imprimerie Alpine",
+            supplier_invoice_number="F-1",
+            amount_ttc=Decimal("120.00"),
+            vat=Decimal("20.00"),
+        )
+    assert not Expense.objects.exists()
+    assert not [path for path in Path(settings.PRIVATE_MEDIA_ROOT).rglob("*") if path.is_file()]
