@@ -37,10 +37,13 @@ class Audited(models.Model):
         instance._audit_snapshot = instance.audit_values()
         return instance
 
-    def audit_values(self) -> dict[str, str | None]:
+    def audit_values(self, only=None) -> dict[str, str | None]:
+        """Text of each audited field (of the names in ``only``, when given)."""
         values = {}
         for field in self._meta.concrete_fields:
             if field.primary_key or field.name in self.audit_exclude:
+                continue
+            if only is not None and field.name not in only and field.attname not in only:
                 continue
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 continue  # timestamps the entry itself already carries
@@ -148,7 +151,9 @@ def _record(instance: Audited, action: str, changes: dict) -> None:
 def _audit_post_save(sender, instance, created, raw=False, **kwargs):
     if raw or not isinstance(instance, Audited):
         return
-    new = instance.audit_values()
+    # save(update_fields=…) writes those fields only: only they can have changed.
+    only = kwargs.get("update_fields") if not created else None
+    new = instance.audit_values(only=only)
     if created:
         changes = {name: [None, value] for name, value in new.items() if value not in (None, "")}
         _record(instance, "create", changes)
@@ -158,7 +163,7 @@ def _audit_post_save(sender, instance, created, raw=False, **kwargs):
         if not changes:
             return
         _record(instance, "update", changes)
-    instance._audit_snapshot = new
+    instance._audit_snapshot = new if only is None else {**getattr(instance, "_audit_snapshot", {}), **new}
 
 
 @receiver(post_delete, dispatch_uid="audit_post_delete")

@@ -75,6 +75,17 @@ def test_changes_outside_a_request_name_their_origin(cooperative):
     )
 
 
+def test_a_save_of_some_fields_records_those_fields_and_the_rest_later(cooperative):
+    cooperative.refresh_from_db()
+    cooperative.phone = "04 92 00 00 02"
+    cooperative.email = "autre@coop.test"
+    cooperative.save(update_fields=["phone"])  # only the phone is written
+    assert AuditEntry.objects.latest("id").changes == {"phone": ["", "04 92 00 00 02"]}
+    old_email = type(cooperative).objects.get(pk=cooperative.pk).email
+    cooperative.save()  # now the e-mail is written too: recorded, against the stored value
+    assert AuditEntry.objects.latest("id").changes == {"email": [old_email, "autre@coop.test"]}
+
+
 def test_passwords_are_never_written_to_the_audit_trail(entrepreneur):
     entrepreneur.set_password("Un autre secret 2026")
     entrepreneur.save()
