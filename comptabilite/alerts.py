@@ -36,6 +36,7 @@ from comptabilite.models import AlertKind, TreasuryAlert
 from comptabilite.treasury import alert_figures
 from coodyssee.models import Cooperative
 from coodyssee.money import ZERO
+from coodyssee.selectors import cooperative_current
 from coodyssee.templatetags.money import format_euros
 
 logger = logging.getLogger(__name__)
@@ -240,7 +241,7 @@ def deliver_alert_email(alert_id: int) -> bool:
         people, referents = recipients(alert.activity)
         if not people and not referents:
             return False
-        cooperative = Cooperative.objects.order_by("pk").first()
+        cooperative = cooperative_current()
         with translation.override(settings.LANGUAGE_CODE):
             context = {"alert": alert, "activity": alert.activity, "cooperative": cooperative}
             subject = render_to_string("comptabilite/email/treasury_alert_subject.txt", context).strip()

@@ -43,12 +43,12 @@ from comptabilite.facturx import Party
 from comptabilite.ledger.families import family
 from comptabilite.models import AnalyticSection, EntryLine, MonthlyStatement, SectionMonth
 from comptabilite.parties import seller_fields
-from comptabilite.treasury import until
+from comptabilite.treasury import FIGURES, treasury_flow, until
 from coodyssee.errors import DomainError
-from coodyssee.models import Cooperative
 from coodyssee.money import ZERO
 from coodyssee.pdf import render_pdf, sha256_hex
 from coodyssee.permissions import has_perm
+from coodyssee.selectors import cooperative_current
 from entrepreneurs.models import Activity, ActivityMembership, Entrepreneur
 
 logger = logging.getLogger(__name__)
@@ -174,10 +174,6 @@ class StatementFigures:
         return data
 
 
-def _flow(row: SectionMonth) -> Decimal:
-    return row.cash - row.vat_collected + row.vat_deductible - row.payables - row.contribution
-
-
 def statement_figures(activity_id: int, year: int, month: int) -> StatementFigures:
     """The month's figures of an activity (3 queries: its section, its summaries, the month's lines)."""
     figures = StatementFigures(activity_id, year, month)
@@ -187,13 +183,13 @@ def statement_figures(activity_id: int, year: int, month: int) -> StatementFigur
     rows = SectionMonth.objects.filter(section_id=section).filter(until(datetime.date(year, month, 1)))
     for row in rows:
         if (row.year, row.month) < (year, month):
-            figures.opening_treasury += _flow(row)
+            figures.opening_treasury += treasury_flow(row)
         else:
-            figures.treasury_change += _flow(row)
-            for name in ("turnover", "other_income", "expenses", "contribution", "salary_cost"):
+            figures.treasury_change += treasury_flow(row)
+            for name in FIGURES:
                 setattr(figures, name, getattr(row, name))
         if row.year == year:
-            for name in ("turnover", "other_income", "expenses", "contribution", "salary_cost"):
+            for name in FIGURES:
                 attribute = f"year_{name}"
                 setattr(figures, attribute, getattr(figures, attribute) + getattr(row, name))
     first, last = month_bounds(year, month)
@@ -281,7 +277,7 @@ def month_progress(year: int, month: int) -> MonthProgress:
 
 
 def _seller() -> Party:
-    cooperative = Cooperative.objects.order_by("pk").first()
+    cooperative = cooperative_current()
     if cooperative is None:
         return Party(name="")
     values = seller_fields(cooperative)
@@ -303,7 +299,7 @@ def _seller() -> Party:
 
 def _logo() -> str:
     """The cooperative's logo as a file URL, when it has one on disk (as on the invoices)."""
-    cooperative = Cooperative.objects.order_by("pk").first()
+    cooperative = cooperative_current()
     try:
         if cooperative and cooperative.logo and cooperative.logo.path:
             path = Path(cooperative.logo.path)
@@ -447,7 +443,7 @@ def statement_email_send(statement_id: int) -> bool:
         if not to:
             return False
         period = month_label(statement.year, statement.month)
-        cooperative = Cooperative.objects.order_by("pk").first()
+        cooperative = cooperative_current()
         context = {
             "statement": statement,
             "activity": statement.activity,

@@ -67,8 +67,9 @@ from comptabilite.models import (
     InvoiceStatus,
     Payment,
 )
-from coodyssee.models import Cooperative, User
+from coodyssee.models import User
 from coodyssee.money import ZERO
+from coodyssee.selectors import cooperative_current
 from entrepreneurs.models import PRESENT_STATUSES, Activity
 
 logger = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ PAYMENT_FIELDS = ("pk", "invoice_id", "date", "amount", "reference")
 def load_ledger() -> None:
     if Expense.objects.filter(entrepreneur__ref__startswith=REF_PREFIX).exists():
         return  # loaded already (the demo expenses are written by this step only)
-    cooperative = Cooperative.objects.order_by("pk").first()
+    cooperative = cooperative_current()
     if cooperative is None:
         return
     started = time.perf_counter()
@@ -419,9 +420,8 @@ def load_openings() -> None:
     from comptabilite.alerts import suspended
     from comptabilite.ledger.opening import open_year, openable_year
     from comptabilite.models import Entry
-    from coodyssee.models import Cooperative
 
-    cooperative = Cooperative.objects.order_by("pk").first()
+    cooperative = cooperative_current()
     first = Entry.objects.order_by("date").values_list("date", flat=True).first()
     if cooperative is None or first is None:
         return

@@ -35,8 +35,8 @@ from comptabilite.ledger.posting import (
     validate,
 )
 from comptabilite.models import ContributionRule, DocumentKind, Entry, OperationCategory
-from coodyssee.models import Cooperative
 from coodyssee.money import ZERO, apply_rate, round_cents
+from coodyssee.selectors import cooperative_current
 
 
 def customer_aux(customer_id: int) -> str:
@@ -85,7 +85,7 @@ def contribution_rate(activity_id: int, entrepreneur, date: datetime.date, coope
         .order_by("-starts_on", "-pk")
     )
     if cooperative is None:
-        cooperative = Cooperative.objects.order_by("pk").first()
+        cooperative = cooperative_current()
     return contribution_rule_rate(
         activity_rules=[rule for rule in rules if rule.activity_id == activity_id],
         entrepreneur_rate=getattr(entrepreneur, "contribution_rate", None),
@@ -201,7 +201,7 @@ def prepare_invoice_posting(invoice, *, date: datetime.date, cooperative=None) -
     """Resolve sections, rate and closing date of a document about to be issued on ``date``; refuses a
     closed period before anything is numbered."""
     if cooperative is None:
-        cooperative = Cooperative.objects.order_by("pk").first()
+        cooperative = cooperative_current()
     closed = cooperative.ledger_closed_until if cooperative else None
     check_open(date, closed)
     activity_section, structure_section = sections_for(invoice.activity_id)
@@ -269,7 +269,7 @@ def payment_entry_spec(
 def post_payment(payment, invoice, *, already_paid: Decimal, by=None, cooperative=None) -> Entry:
     """Post a payment received (call inside the transaction that records it). ``already_paid``: before it."""
     if cooperative is None:
-        cooperative = Cooperative.objects.order_by("pk").first()
+        cooperative = cooperative_current()
     activity_section, _structure = sections_for(invoice.activity_id)
     spec = payment_entry_spec(
         payment,

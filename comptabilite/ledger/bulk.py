@@ -12,10 +12,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from comptabilite.ledger.posting import (
+    LINE_COLUMNS,
     EntrySpec,
     apply_summary_deltas,
     check_open,
     closed_until,
+    line_rows,
     summary_deltas,
 )
 from comptabilite.ledger.posting import validate as validate_spec
@@ -67,7 +69,7 @@ class BulkLedger:
         entry_pk = (Entry.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         line_pk = (EntryLine.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         ids: list[int] = [0] * len(specs)
-        entry_rows, line_rows, deltas = [], [], []
+        entry_rows, lines, deltas = [], [], []
         for index in order:
             spec = specs[index]
             key = (spec.journal, spec.date.year)
@@ -94,29 +96,17 @@ class BulkLedger:
                     spec.key,
                 )
             )
-            for position, line in enumerate(spec.lines, start=1):
-                line_rows.append(
-                    (
-                        line_pk,
-                        entry_pk,
-                        position,
-                        line.account,
-                        line.section,
-                        (line.label or spec.label)[:200],
-                        ops.adapt_decimalfield_value(line.debit, 14, 2),
-                        ops.adapt_decimalfield_value(line.credit, 14, 2),
-                        line.aux_code[:20],
-                        line.aux_label[:200],
-                        day,
-                        spec.journal,
-                    )
-                )
-                deltas.append((line.section, line.account, spec.journal, spec.date, line.debit, line.credit))
+            for row in line_rows(entry_pk, spec):
+                lines.append((line_pk, *row))
                 line_pk += 1
+            deltas.extend(
+                (line.section, line.account, spec.journal, spec.date, line.debit, line.credit)
+                for line in spec.lines
+            )
             ids[index] = entry_pk
             entry_pk += 1
         _insert(Entry, ENTRY_COLUMNS, entry_rows)
-        _insert(EntryLine, LINE_COLUMNS, line_rows)
+        _insert(EntryLine, ("id", *LINE_COLUMNS), lines)
         for (journal, year), number in last.items():
             updated = (journal, year) not in keys or EntryCounter.objects.filter(
                 journal_id=journal, year=year
@@ -125,7 +115,7 @@ class BulkLedger:
                 EntryCounter.objects.create(journal_id=journal, year=year, last=number)
         apply_summary_deltas(summary_deltas(deltas))
         self.entries_written += len(entry_rows)
-        self.lines_written += len(line_rows)
+        self.lines_written += len(lines)
         return ids
 
 
@@ -147,20 +137,6 @@ ENTRY_COLUMNS = (
     "entrepreneur_id",
     "reversal_of_id",
     "key",
-)
-LINE_COLUMNS = (
-    "id",
-    "entry_id",
-    "position",
-    "account_id",
-    "section_id",
-    "label",
-    "debit",
-    "credit",
-    "aux_code",
-    "aux_label",
-    "date",
-    "journal_id",
 )
 
 

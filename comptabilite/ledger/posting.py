@@ -256,7 +256,7 @@ def apply_summary_deltas(deltas: dict) -> None:
 # --- posting ----------------------------------------------------------------------------------------------
 
 
-_LINE_COLUMNS = (
+LINE_COLUMNS = (
     "entry_id",
     "position",
     "account_id",
@@ -272,12 +272,12 @@ _LINE_COLUMNS = (
 _LINES_PER_INSERT = 500  # 5,500 parameters: under SQLite's limit
 
 
-def insert_lines(entry_id: int, spec: EntrySpec) -> None:
-    """The entry's lines, one multi-row INSERT (per 500 lines): posting is on the issuing path, where
-    building model instances for ``bulk_create`` cost more than the database writing them."""
+def line_rows(entry_id: int, spec: EntrySpec) -> list[tuple]:
+    """The rows of the entry's lines, in ``LINE_COLUMNS`` order, as the database takes them (posting here,
+    the bulk loader in ``ledger.bulk``)."""
     ops = connection.ops
     day = ops.adapt_datefield_value(spec.date)
-    rows = [
+    return [
         (
             entry_id,
             position,
@@ -293,12 +293,18 @@ def insert_lines(entry_id: int, spec: EntrySpec) -> None:
         )
         for position, line in enumerate(spec.lines, start=1)
     ]
-    row_sql = f"({', '.join(['%s'] * len(_LINE_COLUMNS))})"
+
+
+def insert_lines(entry_id: int, spec: EntrySpec) -> None:
+    """The entry's lines, one multi-row INSERT (per 500 lines): posting is on the issuing path, where
+    building model instances for ``bulk_create`` cost more than the database writing them."""
+    rows = line_rows(entry_id, spec)
+    row_sql = f"({', '.join(['%s'] * len(LINE_COLUMNS))})"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _LINES_PER_INSERT):
             chunk = rows[start : start + _LINES_PER_INSERT]
             cursor.execute(
-                f"INSERT INTO {EntryLine._meta.db_table} ({', '.join(_LINE_COLUMNS)}) "  # noqa: S608
+                f"INSERT INTO {EntryLine._meta.db_table} ({', '.join(LINE_COLUMNS)}) "  # noqa: S608
                 f"VALUES {', '.join([row_sql] * len(chunk))}",
                 [value for row in chunk for value in row],
             )
