@@ -222,7 +222,7 @@ def recipients(activity) -> tuple[list[str], list[str]]:
     members = activity.members.select_related("user", "referent")
     people, referents = [], []
     for member in members:
-        address = member.email or (member.user.email if member.user else "")
+        address = member.contact_email
         if address and address not in people:
             people.append(address)
         if member.referent and member.referent.email and member.referent.email not in referents:

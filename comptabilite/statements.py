@@ -33,7 +33,6 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.dates import MONTHS
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,6 +43,7 @@ from comptabilite.ledger.families import family
 from comptabilite.models import AnalyticSection, EntryLine, MonthlyStatement, SectionMonth
 from comptabilite.parties import seller_fields
 from comptabilite.treasury import FIGURES, treasury_flow, until
+from comptabilite.treasury import month_label as treasury_month_label
 from coodyssee.errors import DomainError
 from coodyssee.money import ZERO
 from coodyssee.pdf import render_pdf, sha256_hex
@@ -87,7 +87,7 @@ AMOUNTS = (
 
 
 def month_label(year: int, month: int) -> str:
-    return f"{str(MONTHS[month]).capitalize()} {year}"
+    return f"{treasury_month_label(month)} {year}"
 
 
 # --- figures ------------------------------------------------------------------------------------------
@@ -421,7 +421,7 @@ def statements_generate(*, year: int, month: int) -> MonthRun:
 def recipients(activity: Activity) -> list[str]:
     addresses = []
     for person in _members(activity):
-        email = person.email or (person.user.email if person.user_id else "")
+        email = person.contact_email
         if email and email not in addresses:
             addresses.append(email)
     return addresses

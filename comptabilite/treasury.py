@@ -60,7 +60,7 @@ from comptabilite.models import (
     SectionYear,
     TreasuryAlert,
 )
-from coodyssee.money import ZERO
+from coodyssee.money import CENT, ZERO
 from coodyssee.permissions import check_perm, has_perm
 from entrepreneurs.models import Activity, ActivityMembership, Entrepreneur
 
@@ -69,7 +69,6 @@ FIGURES = ("turnover", "other_income", "expenses", "contribution", "salary_cost"
 TREASURY_COLUMNS = ("cash", "vat_collected", "vat_deductible", "payables")  # and contribution, a figure
 HUNDRED = Decimal(100)
 PERCENT = Decimal("0.1")
-CENT = Decimal("0.01")
 
 
 # --- expressions over SectionMonth (``prefix`` reaches it through a relation) ------------------------------

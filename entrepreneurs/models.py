@@ -142,6 +142,11 @@ class Entrepreneur(Audited, models.Model):
     def is_present(self) -> bool:
         return self.status in PRESENT_STATUSES
 
+    @property
+    def contact_email(self) -> str:
+        """Where to write to the person: their record's address, else their account's (load ``user``)."""
+        return self.email or (self.user.email if self.user_id else "")
+
 
 class ActivityKind(models.TextChoices):
     INDIVIDUAL = "individual", _("individuelle")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptabilite.ledger import chart, posting
+from comptabilite.ledger.opening import open_year
 from comptabilite.models import Account, AnalyticSection, ContributionRule, Entry, Journal
 from coodyssee.errors import DomainError
 from coodyssee.models import Cooperative
@@ -181,23 +182,36 @@ def account_update(*, by, account: Account, label: str, is_active: bool) -> Acco
 # --- settings ---------------------------------------------------------------------------------------------
 
 
+def check_closing(until: datetime.date, current: datetime.date | None) -> None:
+    """A closing date is in the past and after the current one (``DomainError`` on ``until`` otherwise)."""
+    if until >= timezone.localdate():
+        raise DomainError(_("On ne clôture qu'une période passée (avant aujourd'hui)."), field="until")
+    if current is not None and until <= current:
+        raise DomainError(
+            _("La comptabilité est déjà clôturée jusqu'au %(date)s : la date de clôture ne recule pas.")
+            % {"date": current.strftime("%d/%m/%Y")},
+            field="until",
+        )
+
+
+def closing_impact(until: datetime.date, current: datetime.date | None) -> dict:
+    """What closing up to ``until`` makes final: the entries posted since the current closing date."""
+    since = current + datetime.timedelta(days=1) if current else None
+    entries = Entry.objects.filter(date__lte=until)
+    if since:
+        entries = entries.filter(date__gte=since)
+    return {"until": until, "since": since, "entries": entries.count()}
+
+
 def ledger_close(*, by, until: datetime.date) -> Cooperative:
     """Move the closing date forward to ``until``: no entry can be posted on or before it any more.
 
     A closing never moves back (what was closed was declared); it closes past days only.
     """
     check_perm(by, "ledger.settings")
-    if until >= timezone.localdate():
-        raise DomainError(_("On ne clôture qu'une période passée (avant aujourd'hui)."), field="until")
     with transaction.atomic():
         cooperative = _cooperative_locked()
-        current = cooperative.ledger_closed_until
-        if current is not None and until <= current:
-            raise DomainError(
-                _("La comptabilité est déjà clôturée jusqu'au %(date)s : la date de clôture ne recule pas.")
-                % {"date": current.strftime("%d/%m/%Y")},
-                field="until",
-            )
+        check_closing(until, cooperative.ledger_closed_until)
         cooperative.ledger_closed_until = until
         cooperative.save(update_fields=["ledger_closed_until"])
     return cooperative
@@ -205,8 +219,6 @@ def ledger_close(*, by, until: datetime.date) -> Cooperative:
 
 def ledger_open_year(*, by, year: int):
     """Post the opening entries (à-nouveaux) of ``year``, the previous year being closed."""
-    from comptabilite.ledger.opening import open_year
-
     check_perm(by, "ledger.settings")
     return open_year(year, by=by)
 

@@ -9,8 +9,6 @@ shown on the form, nothing written.
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
@@ -38,6 +36,7 @@ from comptabilite.forms_ledger import (
     VatPeriodForm,
 )
 from comptabilite.ledger import books
+from comptabilite.ledger.opening import openable_year
 from comptabilite.models import Account, AnalyticSection, ContributionRule, Entry, EntryCounter
 from comptabilite.services import ledger as services
 from comptabilite.tables_ledger import AccountTable, ContributionRuleTable, EntryTable
@@ -287,31 +286,22 @@ def closing(request):
     confirm = None
     if request.method == "POST" and form.is_valid():
         until = form.cleaned_data["until"]
-        if current is not None and until <= current:
-            form.add_error(
-                "until",
-                _("La date de clôture ne recule pas : elle est déjà au %(date)s.")
-                % {"date": current.strftime("%d/%m/%Y")},
-            )
-        elif not form.cleaned_data["confirm"]:
-            since = current + datetime.timedelta(days=1) if current else None
-            entries = Entry.objects.filter(date__lte=until)
-            if since:
-                entries = entries.filter(date__gte=since)
-            confirm = {"until": until, "since": since, "entries": entries.count()}
+        try:
+            services.check_closing(until, current)
+        except DomainError as error:
+            _attach(error, form)
         else:
-            try:
-                services.ledger_close(by=request.user, until=until)
-            except DomainError as error:
-                _attach(error, form)
+            if not form.cleaned_data["confirm"]:
+                confirm = services.closing_impact(until, current)
             else:
-                messages.success(
-                    request,
-                    _("Comptabilité clôturée jusqu'au %(date)s.") % {"date": until.strftime("%d/%m/%Y")},
-                )
-                return redirect("backoffice:ledger_closing")
-    from comptabilite.ledger.opening import openable_year
-
+                try:
+                    services.ledger_close(by=request.user, until=until)
+                except DomainError as error:
+                    _attach(error, form)
+                else:
+                    day = until.strftime("%d/%m/%Y")
+                    messages.success(request, _("Comptabilité clôturée jusqu'au %(date)s.") % {"date": day})
+                    return redirect("backoffice:ledger_closing")
     openings = Entry.objects.filter(source="opening").order_by("-year")
     return render(
         request,
@@ -322,7 +312,7 @@ def closing(request):
             "confirm": confirm,
             "today": timezone.localdate(),
             "openable": openable_year(),
-            "openings": list(openings.values("pk", "year", "journal_id", "number", "posted_at")[:5]),
+            "openings": list(openings.only("pk", "year", "journal_id", "number", "posted_at")[:5]),
         },
     )
 
